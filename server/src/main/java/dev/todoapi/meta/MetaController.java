@@ -1,0 +1,43 @@
+package dev.todoapi.meta;
+
+import dev.todoapi.api.MetaApi;
+import dev.todoapi.api.model.ApiInfo;
+import dev.todoapi.api.model.Health;
+import dev.todoapi.web.ApiException;
+import dev.todoapi.web.ErrorCode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class MetaController implements MetaApi {
+
+    private final DatabaseHealth databaseHealth;
+    private final ContractInfo contract;
+
+    MetaController(DatabaseHealth databaseHealth, ContractInfo contract) {
+        this.databaseHealth = databaseHealth;
+        this.contract = contract;
+    }
+
+    @Override
+    public ResponseEntity<ApiInfo> getApiInfo() {
+        Map<String, String> links = new LinkedHashMap<>();
+        links.put("self", "/");
+        links.put("docs", "/docs");
+        links.put("redoc", "/redoc");
+        links.put("openapi", "/openapi.yaml");
+        links.put("health", "/health");
+        return ResponseEntity.ok(new ApiInfo(contract.title(), contract.version(), links));
+    }
+
+    @Override
+    public ResponseEntity<Health> getHealth() {
+        if (!databaseHealth.isUp()) {
+            throw new ApiException(ErrorCode.DATABASE_UNAVAILABLE, "The database did not answer in time.")
+                    .withHeader("Retry-After", "5");
+        }
+        return ResponseEntity.ok(new Health(Health.StatusEnum.HEALTHY, Health.DatabaseEnum.UP));
+    }
+}

@@ -1,0 +1,247 @@
+package dev.todoapi.web;
+
+import dev.todoapi.api.model.FieldError;
+import jakarta.servlet.http.HttpServletRequest;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Turns every exception that reaches Spring MVC into problem+json with a stable code. What the client
+ * did wrong is a 4xx that says what; anything else is a 500 whose detail stays in the log.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<?> handleApiException(ApiException ex, HttpServletRequest request) {
+        return Problems.response(ex.status(), ex.code(), ex.detail(), request, ex.errors(), ex.headers());
+    }
+
+    @ExceptionHandler({
+        CannotGetJdbcConnectionException.class,
+        DataAccessResourceFailureException.class,
+        TransientDataAccessResourceException.class,
+        SQLTransientConnectionException.class
+    })
+    ResponseEntity<?> handleDatabaseUnavailable(Exception ex, HttpServletRequest request) {
+        log.warn("Database unavailable: {}", ex.getMessage());
+        return databaseUnavailable(request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<?> handleUnexpected(Exception ex, HttpServletRequest request) {
+        if (hasCause(ex, SQLTransientConnectionException.class) || hasCause(ex, java.net.ConnectException.class)) {
+            log.warn("Database unavailable: {}", ex.getMessage());
+            return databaseUnavailable(request);
+        }
+        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), ex);
+        return Problems.response(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                ErrorCode.INTERNAL_ERROR.name(),
+                "An unexpected error occurred. Quote the request id when reporting it.",
+                request,
+                List.of(),
+                null);
+    }
+
+    private static ResponseEntity<?> databaseUnavailable(HttpServletRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return Problems.response(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ErrorCode.DATABASE_UNAVAILABLE.name(),
+                "The database is not available right now; retry shortly.",
+                request,
+                List.of(),
+                headers);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        for (org.springframework.validation.FieldError error : ex.getBindingResult().getFieldErrors()) {
+            errors.add(fieldError(JsonNames.snakeCase(error.getField()), error));
+        }
+        ex.getBindingResult().getGlobalErrors().forEach(error -> errors.add(fieldError("", error)));
+        return validationFailed(errors, request);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+            String name = parameterName(result);
+            result.getResolvableErrors().forEach(error -> errors.add(fieldError(name, error)));
+        }
+        return validationFailed(errors, request);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleTypeMismatch(
+            org.springframework.beans.TypeMismatchException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : ex.getPropertyName();
+        return validationFailed(
+                List.of(new FieldError(name == null ? "" : name, "INVALID_VALUE", "'" + ex.getValue() + "' is not a valid value")),
+                request);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return validationFailed(
+                List.of(new FieldError(ex.getParameterName(), "REQUIRED", "is required")), request);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (hasCause(ex, RequestBodyLimitFilter.BodyTooLargeException.class)) {
+            HttpHeaders close = new HttpHeaders();
+            close.set(HttpHeaders.CONNECTION, "close");
+            return problem(ErrorCode.PAYLOAD_TOO_LARGE.status(), ErrorCode.PAYLOAD_TOO_LARGE.name(),
+                    cause(ex, RequestBodyLimitFilter.BodyTooLargeException.class).getMessage(), request, List.of(), close);
+        }
+        Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            String field = JsonNames.path(unknown);
+            return validationFailed(
+                    List.of(new FieldError(field, "UNKNOWN_FIELD", "is not a field of this request")), request);
+        }
+        if (cause instanceof DatabindException databind && !(cause instanceof StreamReadException)
+                && !databind.getPath().isEmpty()) {
+            return validationFailed(
+                    List.of(new FieldError(JsonNames.path(databind), "INVALID_TYPE", "has the wrong type or format")),
+                    request);
+        }
+        String detail = cause instanceof JacksonException
+                ? "The request body is not valid JSON: " + ((JacksonException) cause).getOriginalMessage()
+                : "The request body is missing or unreadable.";
+        return problem(HttpStatus.BAD_REQUEST, ErrorCode.MALFORMED_REQUEST.name(), detail, request, List.of(), null);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        String detail = switch (ex) {
+            case NoResourceFoundException ignored -> "No resource at " + path(request) + ".";
+            case HttpRequestMethodNotSupportedException m -> "Method " + m.getMethod() + " is not supported here.";
+            case MissingRequestHeaderException m -> "Header " + m.getHeaderName() + " is required.";
+            case ErrorResponse e when e.getBody().getDetail() != null -> e.getBody().getDetail();
+            default -> null;
+        };
+        if (statusCode.is5xxServerError()) {
+            log.error("Error on {}", path(request), ex);
+            detail = "An unexpected error occurred. Quote the request id when reporting it.";
+        }
+        return problem(statusCode, ErrorCode.forStatus(statusCode.value()).name(), detail, request, List.of(), headers);
+    }
+
+    private ResponseEntity<Object> validationFailed(List<FieldError> errors, WebRequest request) {
+        String detail = errors.size() == 1
+                ? "The request has 1 invalid field."
+                : "The request has " + errors.size() + " invalid fields.";
+        return problem(ErrorCode.VALIDATION_FAILED.status(), ErrorCode.VALIDATION_FAILED.name(), detail, request, errors, null);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> problem(
+            HttpStatusCode status, String code, @Nullable String detail, WebRequest request,
+            List<FieldError> errors, @Nullable HttpHeaders headers) {
+        HttpServletRequest servletRequest = request instanceof ServletWebRequest s ? s.getRequest() : null;
+        return (ResponseEntity) Problems.response(status, code, detail, servletRequest, errors, headers);
+    }
+
+    private static FieldError fieldError(String field, MessageSourceResolvable error) {
+        String[] codes = error.getCodes();
+        String constraint = codes == null || codes.length == 0 ? "Invalid" : codes[codes.length - 1];
+        String message = error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+        return new FieldError(field, ConstraintCodes.of(constraint), message);
+    }
+
+    private static String parameterName(ParameterValidationResult result) {
+        var requestParam = result.getMethodParameter().getParameterAnnotation(
+                org.springframework.web.bind.annotation.RequestParam.class);
+        if (requestParam != null && !requestParam.name().isEmpty()) {
+            return requestParam.name();
+        }
+        var header = result.getMethodParameter().getParameterAnnotation(
+                org.springframework.web.bind.annotation.RequestHeader.class);
+        if (header != null && !header.name().isEmpty()) {
+            return header.name();
+        }
+        String name = result.getMethodParameter().getParameterName();
+        return name == null ? "" : JsonNames.snakeCase(name);
+    }
+
+    private static String path(WebRequest request) {
+        return request instanceof ServletWebRequest s ? s.getRequest().getRequestURI() : request.getDescription(false);
+    }
+
+    static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+        return cause(ex, type) != null;
+    }
+
+    static <T extends Throwable> @Nullable T cause(Throwable ex, Class<T> type) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** Bean Validation constraint names as stable UPPER_SNAKE codes. */
+    static final class ConstraintCodes {
+        private ConstraintCodes() {}
+
+        static String of(String constraint) {
+            return switch (constraint) {
+                case "NotNull", "NotBlank", "NotEmpty" -> "REQUIRED";
+                case "Size", "Length" -> "INVALID_LENGTH";
+                case "Pattern" -> "INVALID_FORMAT";
+                case "Email" -> "INVALID_EMAIL";
+                case "Min", "Max", "DecimalMin", "DecimalMax", "Positive", "PositiveOrZero" -> "OUT_OF_RANGE";
+                default -> JsonNames.snakeCase(constraint).toUpperCase(Locale.ROOT);
+            };
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.todoapi.web;
+
+import dev.todoapi.api.model.FieldError;
+import dev.todoapi.api.model.Problem;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+/** Builds the contract's Problem documents (RFC 9457 plus code and request_id). */
+public final class Problems {
+
+    public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
+
+    private Problems() {}
+
+    public static Problem problem(
+            HttpStatusCode status,
+            String code,
+            @Nullable String detail,
+            @Nullable String instance,
+            List<FieldError> errors) {
+        Problem problem = new Problem("about:blank", title(status, code), status.value(), code);
+        problem.setDetail(detail);
+        problem.setInstance(instance);
+        problem.setRequestId(RequestIdFilter.currentRequestId());
+        if (!errors.isEmpty()) {
+            problem.setErrors(List.copyOf(errors));
+        }
+        return problem;
+    }
+
+    public static ResponseEntity<Problem> response(
+            HttpStatusCode status,
+            String code,
+            @Nullable String detail,
+            @Nullable HttpServletRequest request,
+            List<FieldError> errors,
+            @Nullable HttpHeaders headers) {
+        String instance = request == null ? null : request.getRequestURI();
+        return ResponseEntity.status(status)
+                .headers(headers)
+                .contentType(PROBLEM_JSON)
+                .body(problem(status, code, detail, instance, errors));
+    }
+
+    private static String title(HttpStatusCode status, String code) {
+        for (ErrorCode known : ErrorCode.values()) {
+            if (known.name().equals(code)) {
+                return known.title();
+            }
+        }
+        return ErrorCode.forStatus(status.value()).title();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.todoapi.meta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import dev.todoapi.testsupport.ApiTestBase;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+
+class MetaApiTest extends ApiTestBase {
+
+    @Test
+    void healthReportsTheDatabaseUp() throws Exception {
+        MvcResult result = call(get("/health"));
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        JsonNode body = body(result);
+        assertThat(body.get("status").asString()).isEqualTo("healthy");
+        assertThat(body.get("database").asString()).isEqualTo("up");
+    }
+
+    @Test
+    void apiInfoNamesTheContractVersionAndLinks() throws Exception {
+        MvcResult result = call(get("/"));
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        JsonNode body = body(result);
+        assertThat(body.get("name").asString()).isEqualTo("Todo API");
+        assertThat(body.get("version").asString()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(body.get("links").get("openapi").asString()).isEqualTo("/openapi.yaml");
+        assertThat(body.get("links").get("health").asString()).isEqualTo("/health");
+    }
+
+    @Test
+    void servesTheContractAsShipped() throws Exception {
+        MvcResult result = mvc.perform(get("/openapi.yaml")).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        assertThat(result.getResponse().getContentType()).startsWith("application/yaml");
+        assertThat(result.getResponse().getContentAsString()).startsWith("openapi: 3.").contains("operationId: getHealth");
+    }
+
+    @Test
+    void swaggerUiAndRedocRenderThatFile() throws Exception {
+        MvcResult docs = mvc.perform(get("/docs")).andReturn();
+        assertThat(docs.getResponse().getForwardedUrl()).isEqualTo("/docs/index.html");
+        MvcResult docsPage = mvc.perform(get("/docs/index.html")).andReturn();
+        assertThat(docsPage.getResponse().getContentAsString()).contains("swagger-ui-bundle.js");
+        assertThat(mvc.perform(get("/docs/init.js")).andReturn().getResponse().getContentAsString())
+                .contains("/openapi.yaml");
+        assertThat(mvc.perform(get("/webjars/swagger-ui/swagger-ui-bundle.js")).andReturn().getResponse().getStatus())
+                .isEqualTo(200);
+
+        MvcResult redoc = mvc.perform(get("/redoc")).andReturn();
+        assertThat(redoc.getResponse().getForwardedUrl()).isEqualTo("/redoc/index.html");
+        assertThat(mvc.perform(get("/redoc/index.html")).andReturn().getResponse().getContentAsString())
+                .contains("spec-url=\"/openapi.yaml\"");
+        assertThat(mvc.perform(get("/webjars/redoc/redoc.standalone.js")).andReturn().getResponse().getStatus())
+                .isEqualTo(200);
+    }
+}
