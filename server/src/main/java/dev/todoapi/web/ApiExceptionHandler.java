@@ -48,7 +48,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<?> handleApiException(ApiException ex, HttpServletRequest request) {
-        return Problems.response(ex.status(), ex.code(), ex.detail(), request, ex.errors(), ex.headers());
+        HttpHeaders headers = new HttpHeaders();
+        headers.addAll(ex.headers());
+        if (ex.status() == HttpStatus.UNAUTHORIZED && !headers.containsHeader(HttpHeaders.WWW_AUTHENTICATE)) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"todo-api\""); // RFC 6750: every 401 challenges
+        }
+        return Problems.response(ex.status(), ex.code(), ex.detail(), request, ex.errors(), headers);
     }
 
     @ExceptionHandler({
@@ -179,7 +184,21 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String detail = errors.size() == 1
                 ? "The request has 1 invalid field."
                 : "The request has " + errors.size() + " invalid fields.";
-        return problem(ErrorCode.VALIDATION_FAILED.status(), ErrorCode.VALIDATION_FAILED.name(), detail, request, errors, null);
+        return problem(ErrorCode.VALIDATION_FAILED.status(), topLevelCode(errors), detail, request, errors, null);
+    }
+
+    /** A lone error that has a code of its own in the contract (INVALID_EMAIL, PASSWORD_TOO_SHORT) names the problem. */
+    private static String topLevelCode(List<FieldError> errors) {
+        if (errors.size() == 1) {
+            FieldError only = errors.get(0);
+            if ("INVALID_EMAIL".equals(only.getCode())) {
+                return "INVALID_EMAIL";
+            }
+            if ("TOO_SHORT".equals(only.getCode()) && only.getField().endsWith("password")) {
+                return "PASSWORD_TOO_SHORT";
+            }
+        }
+        return ErrorCode.VALIDATION_FAILED.name();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -194,7 +213,27 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String[] codes = error.getCodes();
         String constraint = codes == null || codes.length == 0 ? "Invalid" : codes[codes.length - 1];
         String message = error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
-        return new FieldError(field, ConstraintCodes.of(constraint), message);
+        String code = ConstraintCodes.of(constraint);
+        if (code.equals("INVALID_LENGTH") && tooShort(error)) {
+            code = "TOO_SHORT";
+        } else if (code.equals("INVALID_LENGTH")) {
+            code = "TOO_LONG";
+        }
+        return new FieldError(field, code, message);
+    }
+
+    private static boolean tooShort(MessageSourceResolvable error) {
+        if (error instanceof org.springframework.validation.FieldError fieldError
+                && fieldError.getRejectedValue() instanceof CharSequence value) {
+            try {
+                var violation = fieldError.unwrap(jakarta.validation.ConstraintViolation.class);
+                Object min = violation.getConstraintDescriptor().getAttributes().get("min");
+                return min instanceof Integer m && value.length() < m;
+            } catch (IllegalArgumentException notAViolation) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static String parameterName(ParameterValidationResult result) {

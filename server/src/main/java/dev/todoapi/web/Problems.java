@@ -27,9 +27,8 @@ public final class Problems {
         problem.setDetail(detail);
         problem.setInstance(instance);
         problem.setRequestId(RequestIdFilter.currentRequestId());
-        if (!errors.isEmpty()) {
-            problem.setErrors(List.copyOf(errors));
-        }
+        // The generated model starts with an empty list; absent reads better than [] when there are none.
+        problem.setErrors(errors.isEmpty() ? null : List.copyOf(errors));
         return problem;
     }
 

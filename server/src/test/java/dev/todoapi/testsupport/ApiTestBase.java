@@ -1,11 +1,15 @@
 package dev.todoapi.testsupport;
 
 import dev.todoapi.db.EmbeddedPostgresSupport;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
 import org.jooq.DSLContext;
+import org.springframework.http.MediaType;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.RequestBuilder;
@@ -17,6 +21,12 @@ import tools.jackson.databind.json.JsonMapper;
  * before each test, and every exchange checked against openapi.yaml.
  */
 @ApiTest
+@TestPropertySource(properties = {
+    // The lowest cost the server accepts, to keep the suite quick; production defaults to 12.
+    "todo.auth.bcrypt-cost=10",
+    // Every MockMvc request comes from 127.0.0.1; the limit itself is tested in its own context.
+    "todo.auth.rate-limit-per-minute=100000"
+})
 public abstract class ApiTestBase {
 
     @Autowired
@@ -37,6 +47,36 @@ public abstract class ApiTestBase {
         registry.add("todo.database.url", database::jdbcUrl);
         registry.add("todo.database.user", database::user);
         registry.add("todo.database.password", database::password);
+        registry.add("todo.auth.jwt-secret", () -> JWT_SECRET);
+        TestIdentityProvider idp = TestIdentityProvider.get();
+        registry.add("todo.auth.external-issuers[0].issuer", () -> TestIdentityProvider.JWKS_ISSUER);
+        registry.add("todo.auth.external-issuers[0].audience", () -> TestIdentityProvider.JWKS_AUDIENCE);
+        registry.add("todo.auth.external-issuers[0].jwk-set-uri", idp::jwksUri);
+        registry.add("todo.auth.external-issuers[1].issuer", () -> TestIdentityProvider.SECRET_ISSUER);
+        registry.add("todo.auth.external-issuers[1].secret", () -> TestIdentityProvider.SHARED_SECRET);
+    }
+
+    /** The HS256 key of the server under test, so tests can forge tokens of their own. */
+    protected static final String JWT_SECRET = "test-secret-" + java.util.UUID.randomUUID() + "-0123456789";
+
+    /** Registers a user and returns its session (access token, refresh token, id). */
+    protected TestUser register(String email) throws Exception {
+        MvcResult result = call(post("/api/v1/auth/register").contentType(MediaType.APPLICATION_JSON)
+                .content(json.writeValueAsString(java.util.Map.of("email", email, "password", TestUser.PASSWORD, "name", "Test User"))));
+        if (result.getResponse().getStatus() != 201) {
+            throw new AssertionError("register failed: " + result.getResponse().getContentAsString());
+        }
+        JsonNode body = body(result);
+        return new TestUser(body.get("user").get("id").asString(), email, body.get("access_token").asString(),
+                body.get("refresh_token").asString());
+    }
+
+    protected TestUser register() throws Exception {
+        return register("user-" + java.util.UUID.randomUUID() + "@example.com");
+    }
+
+    protected static String bearer(String token) {
+        return "Bearer " + token;
     }
 
     @BeforeEach

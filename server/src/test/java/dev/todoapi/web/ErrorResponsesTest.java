@@ -89,7 +89,7 @@ class ErrorResponsesTest extends ApiTestBase {
         JsonNode problem = assertProblem(result, 422, "VALIDATION_FAILED");
         assertThat(problem.get("errors")).hasSize(1);
         assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("short_name");
-        assertThat(problem.get("errors").get(0).get("code").asString()).isEqualTo("INVALID_LENGTH");
+        assertThat(problem.get("errors").get(0).get("code").asString()).isEqualTo("TOO_LONG");
     }
 
     @Test
