@@ -33,7 +33,6 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -65,6 +64,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<?> handleDatabaseUnavailable(Exception ex, HttpServletRequest request) {
         log.warn("Database unavailable: {}", ex.getMessage());
         return databaseUnavailable(request);
+    }
+
+    /**
+     * A constraint the checks before it did not catch (a race, or the token of an account deleted since).
+     * Never the client's fault enough to be a 500, never worth a stack trace.
+     */
+    @ExceptionHandler(org.springframework.dao.DataIntegrityViolationException.class)
+    ResponseEntity<?> handleIntegrityViolation(
+            org.springframework.dao.DataIntegrityViolationException ex, HttpServletRequest request) {
+        String message = String.valueOf(ex.getMostSpecificCause().getMessage());
+        if (message.contains("_user_fkey")) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            return Problems.response(HttpStatus.UNAUTHORIZED, "INVALID_TOKEN",
+                    "The account of this token no longer exists.", request, List.of(), headers);
+        }
+        log.warn("Integrity violation on {} {}: {}", request.getMethod(), request.getRequestURI(), message);
+        return Problems.response(HttpStatus.CONFLICT, ErrorCode.CONFLICT.name(),
+                "The request conflicts with the current state of the data; retry.", request, List.of(), null);
     }
 
     @ExceptionHandler(Exception.class)
@@ -146,13 +164,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     cause(ex, RequestBodyLimitFilter.BodyTooLargeException.class).getMessage(), request, List.of(), close);
         }
         Throwable cause = ex.getMostSpecificCause();
+        DatabindException binding = cause(ex, DatabindException.class);
+        if (binding != null) {
+            cause = binding;
+        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             String field = JsonNames.path(unknown);
             return validationFailed(
                     List.of(new FieldError(field, "UNKNOWN_FIELD", "is not a field of this request")), request);
         }
-        if (cause instanceof DatabindException databind && !(cause instanceof StreamReadException)
-                && !databind.getPath().isEmpty()) {
+        if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
             return validationFailed(
                     List.of(new FieldError(JsonNames.path(databind), "INVALID_TYPE", "has the wrong type or format")),
                     request);

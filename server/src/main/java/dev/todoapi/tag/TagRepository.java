@@ -1,0 +1,168 @@
+package dev.todoapi.tag;
+
+import static dev.todoapi.db.jooq.Tables.TAGS;
+import static dev.todoapi.db.jooq.Tables.TASKS;
+import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
+
+import dev.todoapi.db.jooq.tables.records.TagsRecord;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Repository;
+
+/** Tags, always within one user's data. */
+@Repository
+public class TagRepository {
+
+    /** A tag with the number of its tasks that are not completed. */
+    public record TagWithCount(TagsRecord tag, int openTaskCount) {}
+
+    private static final Field<Integer> OPEN_TASKS =
+            DSL.count(TASKS.ID).filterWhere(TASKS.COMPLETED.isFalse()).as("open_task_count");
+
+    private final DSLContext db;
+
+    TagRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    List<TagWithCount> listWithCounts(String userId) {
+        return withCounts(userId, DSL.noCondition()).fetch(this::toTagWithCount);
+    }
+
+    Optional<TagWithCount> findWithCount(String userId, UUID tagId) {
+        return withCounts(userId, TAGS.ID.eq(tagId)).fetchOptional(this::toTagWithCount);
+    }
+
+    private org.jooq.SelectSeekStep1<Record, String> withCounts(String userId, org.jooq.Condition condition) {
+        return db.select(TAGS.fields()).select(OPEN_TASKS)
+                .from(TAGS)
+                .leftJoin(TASK_TAGS).on(TASK_TAGS.USER_ID.eq(TAGS.USER_ID), TASK_TAGS.TAG_ID.eq(TAGS.ID))
+                .leftJoin(TASKS).on(TASKS.USER_ID.eq(TASK_TAGS.USER_ID), TASKS.ID.eq(TASK_TAGS.TASK_ID))
+                .where(TAGS.USER_ID.eq(userId), condition)
+                .groupBy(TAGS.USER_ID, TAGS.ID)
+                .orderBy(DSL.lower(TAGS.NAME));
+    }
+
+    private TagWithCount toTagWithCount(Record record) {
+        return new TagWithCount(record.into(TAGS), record.get(OPEN_TASKS));
+    }
+
+    /** Throws Spring's DuplicateKeyException when the user has a tag of that name (any case). */
+    TagsRecord insert(String userId, String name, @Nullable String color) {
+        return db.insertInto(TAGS)
+                .set(TAGS.USER_ID, userId)
+                .set(TAGS.NAME, name)
+                .set(TAGS.COLOR, color)
+                .returning()
+                .fetchSingle();
+    }
+
+    Optional<TagsRecord> lock(String userId, UUID tagId) {
+        return db.selectFrom(TAGS).where(TAGS.USER_ID.eq(userId), TAGS.ID.eq(tagId)).forUpdate().fetchOptional();
+    }
+
+    void update(TagsRecord tag) {
+        db.update(TAGS)
+                .set(TAGS.NAME, tag.getName())
+                .set(TAGS.COLOR, tag.getColor())
+                .set(TAGS.UPDATED_AT, OffsetDateTime.now())
+                .where(TAGS.USER_ID.eq(tag.getUserId()), TAGS.ID.eq(tag.getId()))
+                .execute();
+    }
+
+    boolean delete(String userId, UUID tagId) {
+        return db.deleteFrom(TAGS).where(TAGS.USER_ID.eq(userId), TAGS.ID.eq(tagId)).execute() == 1;
+    }
+
+    /** The tasks carrying a tag change too (their representation embeds it): bump their version. */
+    void touchTasksOf(String userId, UUID tagId) {
+        db.update(TASKS)
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, OffsetDateTime.now())
+                .where(TASKS.USER_ID.eq(userId))
+                .and(TASKS.ID.in(DSL.select(TASK_TAGS.TASK_ID).from(TASK_TAGS)
+                        .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TAG_ID.eq(tagId))))
+                .execute();
+    }
+
+    /**
+     * The user's tags of these names (matched case-insensitively), creating the missing ones, in the
+     * order given, without duplicates.
+     */
+    public List<TagsRecord> resolve(String userId, Collection<String> names) {
+        Map<String, String> byLowerName = new LinkedHashMap<>();
+        for (String name : names) {
+            byLowerName.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+        }
+        if (byLowerName.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TagsRecord> found = findByLowerNames(userId, byLowerName.keySet());
+        List<String> missing = byLowerName.entrySet().stream()
+                .filter(e -> !found.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
+        if (!missing.isEmpty()) {
+            var insert = db.insertInto(TAGS, TAGS.USER_ID, TAGS.NAME);
+            for (String name : missing) {
+                insert = insert.values(userId, name);
+            }
+            // A concurrent request may create the same tag: keep whichever won, then read it back.
+            insert.onConflictDoNothing().execute();
+            found.putAll(findByLowerNames(userId, missing.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList()));
+        }
+        List<TagsRecord> tags = new ArrayList<>(byLowerName.size());
+        for (String lower : byLowerName.keySet()) {
+            tags.add(found.get(lower));
+        }
+        return tags;
+    }
+
+    private Map<String, TagsRecord> findByLowerNames(String userId, Collection<String> lowerNames) {
+        Map<String, TagsRecord> found = new HashMap<>();
+        for (TagsRecord tag : db.selectFrom(TAGS)
+                .where(TAGS.USER_ID.eq(userId), DSL.lower(TAGS.NAME).in(lowerNames)).fetch()) {
+            found.put(tag.getName().toLowerCase(Locale.ROOT), tag);
+        }
+        return found;
+    }
+
+    /** The tags of each of these tasks, by name. */
+    public Map<UUID, List<TagsRecord>> tagsOfTasks(String userId, Collection<UUID> taskIds) {
+        Map<UUID, List<TagsRecord>> byTask = new HashMap<>();
+        if (taskIds.isEmpty()) {
+            return byTask;
+        }
+        db.select(TASK_TAGS.TASK_ID).select(TAGS.fields())
+                .from(TASK_TAGS)
+                .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
+                .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(taskIds))
+                .orderBy(DSL.lower(TAGS.NAME))
+                .forEach(r -> byTask.computeIfAbsent(r.get(TASK_TAGS.TASK_ID), id -> new ArrayList<>()).add(r.into(TAGS)));
+        return byTask;
+    }
+
+    /** Makes these the task's tags. */
+    public void setTagsOfTask(String userId, UUID taskId, List<TagsRecord> tags) {
+        db.deleteFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(taskId)).execute();
+        if (tags.isEmpty()) {
+            return;
+        }
+        var insert = db.insertInto(TASK_TAGS, TASK_TAGS.USER_ID, TASK_TAGS.TASK_ID, TASK_TAGS.TAG_ID);
+        for (TagsRecord tag : tags) {
+            insert = insert.values(userId, taskId, tag.getId());
+        }
+        insert.execute();
+    }
+}

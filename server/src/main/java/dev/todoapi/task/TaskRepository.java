@@ -1,0 +1,121 @@
+package dev.todoapi.task;
+
+import static dev.todoapi.db.jooq.Tables.TAGS;
+import static dev.todoapi.db.jooq.Tables.TASKS;
+import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
+
+import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/** Tasks, always within one user's data: every statement is scoped by user_id. */
+@Repository
+class TaskRepository {
+
+    private final DSLContext db;
+
+    TaskRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    Optional<TasksRecord> find(String userId, UUID taskId) {
+        return db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).fetchOptional();
+    }
+
+    /** The task, row-locked until the transaction ends, so concurrent updates apply one after another. */
+    Optional<TasksRecord> lock(String userId, UUID taskId) {
+        return db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate().fetchOptional();
+    }
+
+    TasksRecord insert(TasksRecord task) {
+        return db.insertInto(TASKS)
+                .set(TASKS.USER_ID, task.getUserId())
+                .set(TASKS.TITLE, task.getTitle())
+                .set(TASKS.DESCRIPTION, task.getDescription())
+                .set(TASKS.PRIORITY, task.getPriority())
+                .set(TASKS.DUE_DATE, task.getDueDate())
+                .set(TASKS.RECURRENCE_RULE, task.getRecurrenceRule())
+                .set(TASKS.COMPLETED, task.getCompleted() != null && task.getCompleted())
+                .set(TASKS.COMPLETED_AT, task.getCompletedAt())
+                .returning()
+                .fetchSingle();
+    }
+
+    /** Writes the locked task's new field values and bumps its version. */
+    TasksRecord update(TasksRecord task) {
+        return db.update(TASKS)
+                .set(TASKS.TITLE, task.getTitle())
+                .set(TASKS.DESCRIPTION, task.getDescription())
+                .set(TASKS.PRIORITY, task.getPriority())
+                .set(TASKS.DUE_DATE, task.getDueDate())
+                .set(TASKS.RECURRENCE_RULE, task.getRecurrenceRule())
+                .set(TASKS.COMPLETED, task.getCompleted())
+                .set(TASKS.COMPLETED_AT, task.getCompletedAt())
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(TASKS.USER_ID.eq(task.getUserId()), TASKS.ID.eq(task.getId()))
+                .returning()
+                .fetchSingle();
+    }
+
+    boolean delete(String userId, UUID taskId) {
+        return db.deleteFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).execute() == 1;
+    }
+
+    /** One page of the user's tasks matching the query; fetches one extra row to know whether more follow. */
+    List<TasksRecord> page(String userId, TaskQuery query) {
+        List<Condition> where = new ArrayList<>();
+        where.add(TASKS.USER_ID.eq(userId));
+        where.addAll(filters(userId, query));
+        if (query.after() != null) {
+            where.add(query.sort().after(query.after()));
+        }
+        return db.selectFrom(TASKS)
+                .where(where)
+                .orderBy(query.sort().orderBy())
+                .limit(query.limit() + 1)
+                .fetch();
+    }
+
+    /** Every task of the user with this status, newest first (the compatibility list). */
+    List<TasksRecord> all(String userId, TaskQuery.Status status) {
+        return db.selectFrom(TASKS)
+                .where(TASKS.USER_ID.eq(userId), status.condition())
+                .orderBy(TaskSort.CREATED_DESC.orderBy())
+                .fetch();
+    }
+
+    private static List<Condition> filters(String userId, TaskQuery query) {
+        List<Condition> filters = new ArrayList<>();
+        filters.add(query.status().condition());
+        if (query.priority() != null) {
+            filters.add(TASKS.PRIORITY.eq(query.priority()));
+        }
+        if (query.tag() != null) {
+            filters.add(DSL.exists(DSL.selectOne()
+                    .from(TASK_TAGS)
+                    .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
+                    .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(TASKS.ID))
+                    .and(DSL.lower(TAGS.NAME).eq(DSL.lower(DSL.val(query.tag()))))));
+        }
+        if (query.dueBefore() != null) {
+            filters.add(TASKS.DUE_DATE.lt(query.dueBefore()));
+        }
+        if (query.dueAfter() != null) {
+            filters.add(TASKS.DUE_DATE.ge(query.dueAfter()));
+        }
+        if (query.text() != null) {
+            filters.add(TASKS.TITLE.containsIgnoreCase(query.text()).or(TASKS.DESCRIPTION.containsIgnoreCase(query.text())));
+        }
+        if (query.updatedSince() != null) {
+            filters.add(TASKS.UPDATED_AT.ge(query.updatedSince()));
+        }
+        return filters;
+    }
+}

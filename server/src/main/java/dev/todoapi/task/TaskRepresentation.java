@@ -1,0 +1,43 @@
+package dev.todoapi.task;
+
+import dev.todoapi.api.model.Priority;
+import dev.todoapi.api.model.TagRef;
+import dev.todoapi.api.model.Task;
+import dev.todoapi.db.jooq.tables.records.TagsRecord;
+import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Tasks as the contract shows them. */
+final class TaskRepresentation {
+
+    private TaskRepresentation() {}
+
+    static Task of(TaskView view) {
+        TasksRecord row = view.task();
+        List<TagRef> tags = new ArrayList<>(view.tags().size());
+        for (TagsRecord tag : view.tags()) {
+            TagRef ref = new TagRef(tag.getId(), tag.getName());
+            ref.setColor(tag.getColor());
+            tags.add(ref);
+        }
+        Task task = new Task(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
+                Priority.fromValue(row.getPriority()), tags, row.getCreatedAt(), row.getUpdatedAt());
+        task.setDescription(row.getDescription());
+        task.setCompletedAt(row.getCompletedAt());
+        task.setDueDate(row.getDueDate());
+        task.setRecurrenceRule(row.getRecurrenceRule());
+        if (view.nextOccurrence() != null) {
+            task.setNextOccurrence(of(view.nextOccurrence()));
+        }
+        return task;
+    }
+
+    static List<Task> of(List<TaskView> views) {
+        List<Task> tasks = new ArrayList<>(views.size());
+        for (TaskView view : views) {
+            tasks.add(of(view));
+        }
+        return tasks;
+    }
+}

@@ -1,0 +1,296 @@
+package dev.todoapi.task;
+
+import dev.todoapi.db.jooq.tables.records.IdempotencyKeysRecord;
+import dev.todoapi.db.jooq.tables.records.TagsRecord;
+import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import dev.todoapi.tag.TagNames;
+import dev.todoapi.tag.TagRepository;
+import dev.todoapi.web.ApiException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A user's tasks. Every operation is scoped by the user id; another user's task is indistinguishable
+ * from a missing one. Changes lock the task's row first, so concurrent writers apply one after another
+ * and none is lost; each change bumps the version (the ETag).
+ */
+@Service
+public class Tasks {
+
+    /** A complete set of task fields: a create or a full replace. */
+    record Draft(String title, @Nullable String description, @Nullable String priority, @Nullable OffsetDateTime dueDate,
+            @Nullable String recurrenceRule, List<String> tags, boolean completed) {}
+
+    /** The fields a merge patch sets; a {@code *Set} flag says whether a nullable field is present. */
+    record Changes(@Nullable String title, boolean descriptionSet, @Nullable String description,
+            @Nullable Boolean completed, @Nullable String priority, boolean dueDateSet, @Nullable OffsetDateTime dueDate,
+            boolean recurrenceRuleSet, @Nullable String recurrenceRule, @Nullable List<String> tags) {
+
+        boolean isEmpty() {
+            return title == null && !descriptionSet && completed == null && priority == null && !dueDateSet
+                    && !recurrenceRuleSet && tags == null;
+        }
+    }
+
+    /** An Idempotency-Key and the hash of the request that came with it. */
+    record Idempotency(String key, byte[] requestHash) {}
+
+    /** The outcome of a create: a new task, or the stored first response to an idempotent retry. */
+    sealed interface Created {
+        record New(TaskView task) implements Created {}
+
+        record Replayed(int status, String body, UUID taskId) implements Created {}
+    }
+
+    record Page(List<TaskView> tasks, @Nullable String nextCursor) {}
+
+    private static final int MAX_TITLE = 200;
+
+    private final TaskRepository tasks;
+    private final TagRepository tags;
+    private final IdempotencyRepository idempotency;
+
+    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency) {
+        this.tasks = tasks;
+        this.tags = tags;
+        this.idempotency = idempotency;
+    }
+
+    @Transactional(readOnly = true)
+    public Page list(String userId, TaskQuery query) {
+        List<TasksRecord> rows = tasks.page(userId, query);
+        boolean more = rows.size() > query.limit();
+        List<TasksRecord> page = more ? rows.subList(0, query.limit()) : rows;
+        String next = null;
+        if (more) {
+            TasksRecord last = page.get(page.size() - 1);
+            next = TaskCursor.encode(query.sort(), query.sort().keyOf(last), last.getId());
+        }
+        return new Page(withTags(userId, page), next);
+    }
+
+    @Transactional(readOnly = true)
+    public List<TaskView> all(String userId, TaskQuery.Status status) {
+        return withTags(userId, tasks.all(userId, status));
+    }
+
+    @Transactional(readOnly = true)
+    public TaskView get(String userId, UUID taskId) {
+        TasksRecord task = tasks.find(userId, taskId).orElseThrow(() -> notFound(taskId));
+        return withTags(userId, task);
+    }
+
+    /**
+     * Creates a task. With an idempotency key, the first request's response is stored in the same
+     * transaction and a retry gets it back; a concurrent retry waits for the first to commit.
+     */
+    @Transactional
+    public Created create(String userId, Draft draft, @Nullable Idempotency key, Function<TaskView, String> render) {
+        if (key != null && !idempotency.claim(userId, key.key(), key.requestHash())) {
+            IdempotencyKeysRecord first = idempotency.find(userId, key.key()).orElseThrow();
+            if (!Arrays.equals(first.getRequestHash(), key.requestHash())) {
+                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "IDEMPOTENCY_KEY_REUSED",
+                        "This Idempotency-Key was used for a different request; use a new key for a new task.");
+            }
+            return new Created.Replayed(first.getResponseStatus(), first.getResponseBody(), first.getResourceId());
+        }
+        Draft valid = validate(draft);
+        TasksRecord row = new TasksRecord()
+                .setUserId(userId)
+                .setTitle(valid.title())
+                .setDescription(valid.description())
+                .setPriority(valid.priority())
+                .setDueDate(valid.dueDate())
+                .setRecurrenceRule(valid.recurrenceRule())
+                .setCompleted(valid.completed())
+                .setCompletedAt(valid.completed() ? OffsetDateTime.now() : null);
+        TasksRecord created = tasks.insert(row);
+        List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
+        tags.setTagsOfTask(userId, created.getId(), taskTags);
+        TaskView view = new TaskView(created, taskTags);
+        if (key != null) {
+            idempotency.complete(userId, key.key(), HttpStatus.CREATED.value(), render.apply(view), created.getId());
+        }
+        return new Created.New(view);
+    }
+
+    /** Sets every field from the draft; optional fields it leaves out are cleared. */
+    @Transactional
+    public TaskView replace(String userId, UUID taskId, Draft draft, @Nullable String ifMatch) {
+        TasksRecord task = locked(userId, taskId, ifMatch);
+        Draft valid = validate(draft);
+        boolean wasCompleted = task.getCompleted();
+        task.setTitle(valid.title())
+                .setDescription(valid.description())
+                .setPriority(valid.priority())
+                .setDueDate(valid.dueDate())
+                .setRecurrenceRule(valid.recurrenceRule());
+        setCompleted(task, valid.completed());
+        List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
+        tags.setTagsOfTask(userId, taskId, taskTags);
+        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+    }
+
+    /** Applies a merge patch: present fields are set, null clears, absent fields stay. */
+    @Transactional
+    public TaskView patch(String userId, UUID taskId, Changes changes, @Nullable String ifMatch) {
+        TasksRecord task = locked(userId, taskId, ifMatch);
+        if (changes.isEmpty()) {
+            return withTags(userId, task);
+        }
+        boolean wasCompleted = task.getCompleted();
+        if (changes.title() != null) {
+            task.setTitle(title(changes.title()));
+        }
+        if (changes.descriptionSet()) {
+            task.setDescription(changes.description());
+        }
+        if (changes.priority() != null) {
+            task.setPriority(changes.priority());
+        }
+        if (changes.dueDateSet()) {
+            task.setDueDate(changes.dueDate());
+        }
+        if (changes.recurrenceRuleSet()) {
+            task.setRecurrenceRule(Recurrence.normalize(changes.recurrenceRule(), "recurrence_rule"));
+        }
+        if (changes.completed() != null) {
+            setCompleted(task, changes.completed());
+        }
+        List<TagsRecord> taskTags;
+        if (changes.tags() != null) {
+            taskTags = byName(tags.resolve(userId, tagNames(changes.tags())));
+            tags.setTagsOfTask(userId, taskId, taskTags);
+        } else {
+            taskTags = tags.tagsOfTasks(userId, List.of(taskId)).getOrDefault(taskId, List.of());
+        }
+        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+    }
+
+    @Transactional
+    public TaskView toggle(String userId, UUID taskId, @Nullable String ifMatch) {
+        TasksRecord task = locked(userId, taskId, ifMatch);
+        return complete(userId, task, !task.getCompleted());
+    }
+
+    @Transactional
+    public TaskView setCompleted(String userId, UUID taskId, boolean completed) {
+        return complete(userId, locked(userId, taskId, null), completed);
+    }
+
+    @Transactional
+    public void delete(String userId, UUID taskId, @Nullable String ifMatch) {
+        locked(userId, taskId, ifMatch);
+        tasks.delete(userId, taskId);
+    }
+
+    private TaskView complete(String userId, TasksRecord task, boolean completed) {
+        boolean wasCompleted = task.getCompleted();
+        setCompleted(task, completed);
+        List<TagsRecord> taskTags = tags.tagsOfTasks(userId, List.of(task.getId())).getOrDefault(task.getId(), List.of());
+        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+    }
+
+    /**
+     * The saved task; when it has just been completed and recurs from a due date, its next occurrence
+     * is created in the same transaction (same title, description, priority, tags and rule).
+     */
+    private TaskView saved(String userId, TasksRecord task, List<TagsRecord> taskTags, boolean wasCompleted) {
+        TaskView next = null;
+        if (!wasCompleted && task.getCompleted() && task.getRecurrenceRule() != null && task.getDueDate() != null) {
+            next = Recurrence.next(task.getRecurrenceRule(), task.getDueDate()).map(occurrence -> {
+                TasksRecord created = tasks.insert(new TasksRecord()
+                        .setUserId(userId)
+                        .setTitle(task.getTitle())
+                        .setDescription(task.getDescription())
+                        .setPriority(task.getPriority())
+                        .setDueDate(occurrence.dueDate())
+                        .setRecurrenceRule(occurrence.rule())
+                        .setCompleted(false));
+                tags.setTagsOfTask(userId, created.getId(), taskTags);
+                return new TaskView(created, taskTags);
+            }).orElse(null);
+        }
+        return new TaskView(task, taskTags, next);
+    }
+
+    /** Tags are shown in name order, as reads return them. */
+    private static List<TagsRecord> byName(List<TagsRecord> tags) {
+        return tags.stream().sorted(java.util.Comparator.comparing((TagsRecord t) -> t.getName().toLowerCase(java.util.Locale.ROOT))).toList();
+    }
+
+    private static void setCompleted(TasksRecord task, boolean completed) {
+        if (completed != task.getCompleted()) {
+            task.setCompleted(completed);
+            task.setCompletedAt(completed ? OffsetDateTime.now() : null);
+        }
+    }
+
+    private TasksRecord locked(String userId, UUID taskId, @Nullable String ifMatch) {
+        TasksRecord task = tasks.lock(userId, taskId).orElseThrow(() -> notFound(taskId));
+        ETags.checkIfMatch(ifMatch, task.getVersion());
+        return task;
+    }
+
+    private TaskView withTags(String userId, TasksRecord task) {
+        return withTags(userId, List.of(task)).get(0);
+    }
+
+    private List<TaskView> withTags(String userId, List<TasksRecord> rows) {
+        Map<UUID, List<TagsRecord>> byTask = tags.tagsOfTasks(userId, rows.stream().map(TasksRecord::getId).toList());
+        List<TaskView> views = new ArrayList<>(rows.size());
+        for (TasksRecord row : rows) {
+            views.add(new TaskView(row, byTask.getOrDefault(row.getId(), List.of())));
+        }
+        return views;
+    }
+
+    private static Draft validate(Draft draft) {
+        return new Draft(
+                title(draft.title()),
+                draft.description(),
+                draft.priority() == null ? "medium" : draft.priority(),
+                draft.dueDate(),
+                Recurrence.normalize(draft.recurrenceRule(), "recurrence_rule"),
+                tagNames(draft.tags()),
+                draft.completed());
+    }
+
+    private static String title(String title) {
+        String trimmed = title.strip();
+        if (trimmed.isEmpty()) {
+            throw ApiException.validation("title", "BLANK", "must not be blank");
+        }
+        if (trimmed.length() > MAX_TITLE) {
+            throw ApiException.validation("title", "TOO_LONG", "size must be between 1 and 200");
+        }
+        return trimmed;
+    }
+
+    private static List<String> tagNames(List<String> names) {
+        if (names.size() > 20) {
+            throw ApiException.validation("tags", "TOO_MANY", "at most 20 tags per task");
+        }
+        List<String> normalized = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) == null) {
+                throw ApiException.validation("tags[" + i + "]", "REQUIRED", "must not be null");
+            }
+            normalized.add(TagNames.normalize(names.get(i), "tags[" + i + "]"));
+        }
+        return normalized;
+    }
+
+    static ApiException notFound(UUID taskId) {
+        return new ApiException(HttpStatus.NOT_FOUND, "TASK_NOT_FOUND", "There is no task " + taskId + ".");
+    }
+}
