@@ -67,6 +67,35 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
+     * Parameter constraints (limit, q, headers) checked by method validation on the generated interfaces,
+     * which are @Validated: the parameter's name as the client wrote it names the field.
+     */
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ResponseEntity<?> handleConstraintViolation(jakarta.validation.ConstraintViolationException ex, WebRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        for (var violation : ex.getConstraintViolations()) {
+            String field = "";
+            for (var node : violation.getPropertyPath()) {
+                if (node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                    field = JsonNames.snakeCase(node.getName());
+                } else if (node.getName() != null && !field.isEmpty()) {
+                    field = field + "." + JsonNames.snakeCase(node.getName());
+                }
+            }
+            String constraint = violation.getConstraintDescriptor().getAnnotation().annotationType().getSimpleName();
+            String code = ConstraintCodes.of(constraint);
+            if (code.equals("INVALID_LENGTH")) {
+                Object min = violation.getConstraintDescriptor().getAttributes().get("min");
+                code = violation.getInvalidValue() instanceof CharSequence value && min instanceof Integer m && value.length() < m
+                        ? "TOO_SHORT" : "TOO_LONG";
+            }
+            errors.add(new FieldError(field, code, violation.getMessage()));
+        }
+        errors.sort(java.util.Comparator.comparing(FieldError::getField));
+        return validationFailed(errors, request);
+    }
+
+    /**
      * A constraint the checks before it did not catch (a race, or the token of an account deleted since).
      * Never the client's fault enough to be a 500, never worth a stack trace.
      */
