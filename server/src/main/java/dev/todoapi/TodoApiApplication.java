@@ -11,6 +11,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class TodoApiApplication {
 
     public static void main(String[] args) {
+        // LOG_FORMAT=json: one JSON object per line (Elastic Common Schema), MDC request_id included.
+        if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT")) && System.getProperty("logging.structured.format.console") == null) {
+            System.setProperty("logging.structured.format.console", "ecs");
+        }
         SpringApplication.run(TodoApiApplication.class, args);
     }
 }

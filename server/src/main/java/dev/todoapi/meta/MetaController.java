@@ -3,6 +3,7 @@ package dev.todoapi.meta;
 import dev.todoapi.api.MetaApi;
 import dev.todoapi.api.model.ApiInfo;
 import dev.todoapi.api.model.Health;
+import dev.todoapi.api.model.Probe;
 import dev.todoapi.web.ApiException;
 import dev.todoapi.web.ErrorCode;
 import java.util.LinkedHashMap;
@@ -30,6 +31,20 @@ class MetaController implements MetaApi {
         links.put("openapi", "/openapi.yaml");
         links.put("health", "/health");
         return ResponseEntity.ok(new ApiInfo(contract.title(), contract.version(), links));
+    }
+
+    @Override
+    public ResponseEntity<Probe> getLiveness() {
+        return ResponseEntity.ok(new Probe(Probe.StatusEnum.UP));
+    }
+
+    @Override
+    public ResponseEntity<Probe> getReadiness() {
+        if (!databaseHealth.isUp()) {
+            throw new ApiException(ErrorCode.DATABASE_UNAVAILABLE, "The database did not answer in time.")
+                    .withHeader("Retry-After", "5");
+        }
+        return ResponseEntity.ok(new Probe(Probe.StatusEnum.UP));
     }
 
     @Override

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Runs before authentication, so a flood costs a bucket lookup and nothing more.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(Ordered.HIGHEST_PRECEDENCE + 3)
 public class AuthRateLimitFilter extends OncePerRequestFilter {
 
     private static final Set<String> LIMITED = Set.of("/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh");

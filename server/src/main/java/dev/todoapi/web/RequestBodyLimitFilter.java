@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * reading when a chunked body grows past it.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;

@@ -21,6 +21,16 @@ class MetaApiTest extends ApiTestBase {
     }
 
     @Test
+    void probes() throws Exception {
+        MvcResult live = call(get("/health/live"));
+        MvcResult ready = call(get("/health/ready"));
+
+        assertThat(live.getResponse().getStatus()).isEqualTo(200);
+        assertThat(body(live).get("status").asString()).isEqualTo("up");
+        assertThat(ready.getResponse().getStatus()).isEqualTo(200);
+    }
+
+    @Test
     void apiInfoNamesTheContractVersionAndLinks() throws Exception {
         MvcResult result = call(get("/"));
 

@@ -1,0 +1,88 @@
+package dev.todoapi.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.todoapi.db.EmbeddedPostgresSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The running server: probes on the API port, Prometheus metrics (per-route latency histograms, the
+ * connection pool, the JVM) on the separate management port, and the security headers of responses.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"management.server.port=0", "todo.auth.bcrypt-cost=10"})
+class OperationsEndpointsTest {
+
+    private static final EmbeddedPostgresSupport.Coordinates DATABASE = EmbeddedPostgresSupport.freshDatabaseCoordinates();
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("todo.database.url", DATABASE::jdbcUrl);
+        registry.add("todo.database.user", DATABASE::user);
+        registry.add("todo.database.password", DATABASE::password);
+        registry.add("todo.auth.jwt-secret", () -> "operations-test-secret-0123456789-abcdefghij");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void probesAnswerOnTheApiPort() throws Exception {
+        HttpResponse<String> live = get(port, "/health/live");
+        HttpResponse<String> ready = get(port, "/health/ready");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"up\"}");
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void prometheusMetricsOnTheManagementPortOnly() throws Exception {
+        get(port, "/health");
+        get(port, "/health/live");
+
+        HttpResponse<String> metrics = get(managementPort, "/actuator/prometheus");
+
+        assertThat(managementPort).isNotEqualTo(port);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("http_server_requests_seconds_bucket")
+                .contains("uri=\"/health\"")
+                .contains("uri=\"/health/live\"")
+                .contains("hikaricp_connections")
+                .contains("jvm_memory_used_bytes");
+        assertThat(get(port, "/actuator/prometheus").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void responsesCarrySecurityHeadersAndNoServerBanner() throws Exception {
+        HttpResponse<String> response = get(port, "/api/v1/auth/me");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+        assertThat(response.headers().firstValue("Server")).isEmpty();
+        assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
+    }
+}
