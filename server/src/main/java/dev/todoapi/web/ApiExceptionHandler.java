@@ -223,6 +223,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case ErrorResponse e when e.getBody().getDetail() != null -> e.getBody().getDetail();
             default -> null;
         };
+        if (hasCause(ex, java.io.IOException.class) && ex instanceof org.springframework.http.converter.HttpMessageNotWritableException
+                || ex instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException) {
+            // The client went away mid-response: nothing to answer, nothing wrong with the server.
+            log.debug("Client disconnected on {}: {}", path(request), ex.getMessage());
+            return null;
+        }
         if (statusCode.is5xxServerError()) {
             log.error("Error on {}", path(request), ex);
             detail = "An unexpected error occurred. Quote the request id when reporting it.";

@@ -2,7 +2,7 @@ package dev.todoapi.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.todoapi.db.EmbeddedPostgresSupport;
+import dev.todoapi.testsupport.ApiTestBase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,23 +13,19 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The running server: probes on the API port, Prometheus metrics (per-route latency histograms, the
  * connection pool, the JVM) on the separate management port, and the security headers of responses.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "todo.auth.bcrypt-cost=10"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@TestPropertySource(properties = {ApiTestBase.FAST_BCRYPT, ApiTestBase.NO_RATE_LIMIT})
 class OperationsEndpointsTest {
-
-    private static final EmbeddedPostgresSupport.Coordinates DATABASE = EmbeddedPostgresSupport.freshDatabaseCoordinates();
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("todo.database.url", DATABASE::jdbcUrl);
-        registry.add("todo.database.user", DATABASE::user);
-        registry.add("todo.database.password", DATABASE::password);
-        registry.add("todo.auth.jwt-secret", () -> "operations-test-secret-0123456789-abcdefghij");
+        ApiTestBase.registerTestProperties(registry);
     }
 
     @LocalServerPort
@@ -71,6 +67,18 @@ class OperationsEndpointsTest {
                 .contains("hikaricp_connections")
                 .contains("jvm_memory_used_bytes");
         assertThat(get(port, "/actuator/prometheus").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void requestsTomcatRefusesGetProblemJsonToo() throws Exception {
+        for (String path : new String[] {"/api/v1/tasks/a%2Fb", "/api/v1/tasks/%5C", "/api/v1/tags/%00"}) {
+            HttpResponse<String> response = get(port, path);
+
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json;charset=UTF-8");
+            assertThat(response.body()).as(path).contains("\"code\":\"MALFORMED_REQUEST\"").doesNotContain("<html");
+            assertThat(response.headers().firstValue("X-Request-Id")).as(path).isPresent();
+        }
     }
 
     @Test

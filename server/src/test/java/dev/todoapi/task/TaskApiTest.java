@@ -228,6 +228,20 @@ class TaskApiTest extends TaskApiTestBase {
     }
 
     @Test
+    void clientsThatAcceptOnlyJsonGetEveryAnswerIncludingErrorsAndNoContent() throws Exception {
+        String id = createTitled(ada, "Accept").get("id").asString();
+
+        MvcResult missing = call(get("/api/v1/tasks/0b3f6d1e-6c2a-4f0e-9d7b-2a1c3e4f5a6b")
+                .header("Authorization", ada.bearer()).accept(MediaType.APPLICATION_JSON));
+        assertThat(missing.getResponse().getStatus()).isEqualTo(404);
+        assertThat(code(missing)).isEqualTo("TASK_NOT_FOUND");
+
+        // The validator reads the contract strictly (a 204 has no media type to accept), so only the response is checked.
+        MvcResult deleted = callBad(delete("/api/v1/tasks/" + id).header("Authorization", ada.bearer()).accept(MediaType.APPLICATION_JSON));
+        assertThat(deleted.getResponse().getStatus()).isEqualTo(204);
+    }
+
+    @Test
     void concurrentTogglesLoseNoWrite() throws Exception {
         String id = createTitled(ada, "Contended").get("id").asString();
         int writers = 20;

@@ -21,13 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
  * before each test, and every exchange checked against openapi.yaml.
  */
 @ApiTest
-@TestPropertySource(properties = {
-    // The lowest cost the server accepts, to keep the suite quick; production defaults to 12.
-    "todo.auth.bcrypt-cost=10",
-    // Every MockMvc request comes from 127.0.0.1; the limit itself is tested in its own context.
-    "todo.auth.rate-limit-per-minute=100000"
-})
+@TestPropertySource(properties = {ApiTestBase.FAST_BCRYPT, ApiTestBase.NO_RATE_LIMIT})
 public abstract class ApiTestBase {
+
+    /** The lowest cost the server accepts, to keep the suite quick; production defaults to 12. */
+    public static final String FAST_BCRYPT = "todo.auth.bcrypt-cost=10";
+
+    /** Every test request comes from 127.0.0.1; the limit itself is tested in its own context. */
+    public static final String NO_RATE_LIMIT = "todo.auth.rate-limit-per-minute=100000";
 
     @Autowired
     protected MockMvc mvc;
@@ -43,6 +44,15 @@ public abstract class ApiTestBase {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
+        registerTestProperties(registry);
+    }
+
+    /**
+     * The test database, JWT secret and identity providers, for test classes that cannot extend this one
+     * (a {@code RANDOM_PORT} context, say); with {@link #FAST_BCRYPT} and {@link #NO_RATE_LIMIT} in their
+     * {@code @TestPropertySource} they run against the same database and server settings.
+     */
+    public static void registerTestProperties(DynamicPropertyRegistry registry) {
         EmbeddedPostgresSupport.Coordinates database = DATABASE;
         registry.add("todo.database.url", database::jdbcUrl);
         registry.add("todo.database.user", database::user);
