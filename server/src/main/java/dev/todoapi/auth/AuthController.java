@@ -11,6 +11,7 @@ import dev.todoapi.api.model.User;
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
 import dev.todoapi.security.SecurityEvents;
 import dev.todoapi.web.ApiException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.WebUtils;
 
 @RestController
 class AuthController implements AuthApi {
@@ -63,8 +65,8 @@ class AuthController implements AuthApi {
     }
 
     @Override
-    public ResponseEntity<AuthResponse> refresh(@Nullable String cookieToken, @Nullable RefreshRequest body) {
-        String token = presentedRefreshToken(cookieToken, body);
+    public ResponseEntity<AuthResponse> refresh(@Nullable RefreshRequest body) {
+        String token = presentedRefreshToken(body);
         if (token == null) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "MISSING_REFRESH_TOKEN",
                     "Send the refresh token in the refresh_token cookie or as {\"refresh_token\": ...}.");
@@ -73,8 +75,8 @@ class AuthController implements AuthApi {
     }
 
     @Override
-    public ResponseEntity<Void> logout(@Nullable String cookieToken, @Nullable RefreshRequest body) {
-        String token = presentedRefreshToken(cookieToken, body);
+    public ResponseEntity<Void> logout(@Nullable RefreshRequest body) {
+        String token = presentedRefreshToken(body);
         if (token != null) {
             sessions.end(token);
         }
@@ -104,11 +106,13 @@ class AuthController implements AuthApi {
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, clearedCookie()).build();
     }
 
-    private static @Nullable String presentedRefreshToken(@Nullable String cookieToken, @Nullable RefreshRequest body) {
+    /** The body's token (non-browser clients), else the cookie's (browsers). */
+    private @Nullable String presentedRefreshToken(@Nullable RefreshRequest body) {
         if (body != null && body.getRefreshToken() != null && !body.getRefreshToken().isBlank()) {
             return body.getRefreshToken();
         }
-        return cookieToken == null || cookieToken.isBlank() ? null : cookieToken;
+        Cookie cookie = WebUtils.getCookie(request, REFRESH_COOKIE);
+        return cookie == null || cookie.getValue().isBlank() || cookie.getValue().length() > 512 ? null : cookie.getValue();
     }
 
     private ResponseEntity<AuthResponse> signedIn(HttpStatus status, Sessions.Issued issued) {

@@ -41,6 +41,8 @@ public final class DatabaseServer implements AutoCloseable {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
+                    // Stopped by close(), after the pool, once in-flight requests are done (not by zonky's own hook).
+                    .setRegisterShutdownHook(false)
                     .start();
             JdbcTarget target = new JdbcTarget(
                     "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres", "postgres", null);

@@ -116,7 +116,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<?> handleUnexpected(Exception ex, HttpServletRequest request) {
-        if (hasCause(ex, SQLTransientConnectionException.class) || hasCause(ex, java.net.ConnectException.class)) {
+        if (isDatabaseUnavailable(ex)) {
             log.warn("Database unavailable: {}", ex.getMessage());
             return databaseUnavailable(request);
         }
@@ -128,6 +128,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 request,
                 List.of(),
                 null);
+    }
+
+    /**
+     * The database went away (refused or dropped connections, an administrator shutdown), also when the
+     * failed rollback that followed is what reached us.
+     */
+    static boolean isDatabaseUnavailable(@Nullable Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException
+                    || t instanceof DataAccessResourceFailureException || t instanceof CannotGetJdbcConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t instanceof org.springframework.transaction.TransactionSystemException tse
+                    && isDatabaseUnavailable(tse.getApplicationException())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ResponseEntity<?> databaseUnavailable(HttpServletRequest request) {

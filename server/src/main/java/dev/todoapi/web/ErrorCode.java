@@ -5,6 +5,7 @@ import org.springframework.http.HttpStatus;
 /** The stable error codes clients branch on, each with its HTTP status. Never rename one. */
 public enum ErrorCode {
     MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request"),
+    CONTRACT_VIOLATION(HttpStatus.BAD_REQUEST, "Request does not match the contract"),
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized"),
     FORBIDDEN(HttpStatus.FORBIDDEN, "Forbidden"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),

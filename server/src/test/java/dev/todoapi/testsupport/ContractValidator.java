@@ -9,7 +9,10 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.report.ValidationReport;
 import org.springframework.test.web.servlet.MvcResult;
 
-/** Checks exchanges against openapi.yaml; a mismatch fails the test with the validator's report. */
+/**
+ * Checks exchanges against openapi.yaml; a mismatch fails the test with the validator's report. Every exchange that
+ * passes is recorded in {@link ContractCoverage}.
+ */
 public final class ContractValidator {
 
     private static final OpenApiInteractionValidator VALIDATOR =
@@ -19,7 +22,9 @@ public final class ContractValidator {
 
     /** The request and the response both match the contract. */
     public static void assertExchangeMatches(MvcResult result) {
-        report(VALIDATOR.validate(MockMvcRequest.of(result.getRequest()), MockMvcResponse.of(result.getResponse())), result);
+        Request request = MockMvcRequest.of(result.getRequest());
+        report(VALIDATOR.validate(request, MockMvcResponse.of(result.getResponse())), result);
+        ContractCoverage.record(request);
     }
 
     /** The response matches what the contract promises for this operation (the request was bad on purpose). */
@@ -27,6 +32,7 @@ public final class ContractValidator {
         Request request = MockMvcRequest.of(result.getRequest());
         report(VALIDATOR.validateResponse(request.getPath(), request.getMethod(), MockMvcResponse.of(result.getResponse())),
                 result);
+        ContractCoverage.record(request);
     }
 
     private static void report(ValidationReport report, MvcResult result) {

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Writes the benchmark report (Markdown) and chart (PNG, with gnuplot) from what run.sh recorded.
+# Usage: bench/lib/report.sh META_JSON RESULTS_JSONL OUT_MD [OUT_PNG]
+# (run.sh calls it; run it again by hand to redo a report from bench/work/meta.json and results.jsonl.)
+set -euo pipefail
+
+META=$1 RESULTS=$2 OUT_MD=$3 OUT_PNG=${4:-}
+
+# jq helpers shared by the tables.
+JQ_LIB='
+def r(n): . as $x | pow(10; n) as $p | ($x * $p | round) / $p;
+def ms: if . == null then "–" else (. / 1000) as $m
+        | if $m < 10 then ($m | r(2) | tostring) elif $m < 100 then ($m | r(1) | tostring) else ($m | round | tostring) end end;
+def int: floor | tostring;
+def errors: (.socket_errors | .connect + .read + .write + .timeout) as $sock
+        | (.non2xx + $sock) as $all
+        | if $all == 0 then "0"
+          else ($all | tostring) + " ("
+               + ([(.statuses | to_entries[] | "\(.key)×\(.value)"),
+                   (.socket_errors | to_entries[] | select(.value > 0) | "\(.key)×\(.value)")] | join(", ")) + ")"
+          end;
+def pct: if . == null then "–" else (. * 100 | round | tostring) + " %" end;
+def equivalent: {get: "by_id", list: "first_page", keyset: "keyset", list1000: "list_1000", filter: "filtered",
+                 create: "insert"}[.];
+'
+
+api_table() {
+    jq -rs "$JQ_LIB"'
+        ([.[] | select(.kind == "pgbench")]) as $db
+        | [.[] | select(.kind == "api" and .phase == "measure")][]
+        | (.scenario | equivalent) as $eq
+        | .conns as $c
+        | ([$db[] | select(.script == $eq and .clients == $c) | .tps] | first) as $same
+        | ([$db[] | select(.script == $eq) | .tps] | max) as $ceiling
+        | "| \(.scenario)\(if .open_run then " (open connections)" else "" end) | \(.conns) | \(.rps | int) | \(.latency_us.p50 | ms) | \(.latency_us.p95 | ms) "
+          + "| \(.latency_us.p99 | ms) | \(.latency_us.max | ms) | \(errors) "
+          + "| \(if .requests > 0 then (.server_cpu_s / .requests * 1000 | r(3) | tostring) else "–" end) "
+          + "| \(if .requests > 0 then (.db_cpu_s / .requests * 1000 | r(3) | tostring) else "–" end) "
+          + "| \(.peak_rss_kb / 1024 | round) "
+          + "| \(if $same then (.rps / $same | pct) + " of \($same | int)" else "–" end) "
+          + "| \(if $ceiling then (.rps / $ceiling | pct) + " of \($ceiling | int)" else "–" end) |"' "$RESULTS"
+}
+
+pgbench_table() {
+    jq -rs "$JQ_LIB"'
+        .[] | select(.kind == "pgbench")
+        | "| \(.script) | \(.clients) | \(.tps | int) | \(.latency_us.p50 | ms) | \(.latency_us.p95 | ms) "
+          + "| \(.latency_us.p99 | ms) | \(.latency_us.max | ms) | \(.failed) |"' "$RESULTS"
+}
+
+m() { jq -r "$1" "$META"; }
+
+{
+    echo "# Todo API benchmark, $(m .date)$([[ $(m .quick) == 1 ]] && echo ' (quick)')"
+    echo
+    echo "\`$(m .command)\` — server jar \`$(m .jar)\` (sha256 $(m .jar_sha)…, built from \`$(m .jar_commit)\`),"
+    echo "bench scripts at \`$(m .bench_commit)\`;"
+    echo "$(m .warmup) s warm-up then $(m .duration) s measured per point, in $(m .elapsed) s overall."
+    echo
+    echo "## Machine"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| CPU | $(m .cpu), $(m .nproc) CPUs (\`nproc\`) |"
+    echo "| RAM | $(m .ram) |"
+    echo "| OS, kernel | $(m .os), $(m .kernel) |"
+    echo "| Java | $(m .java)$([[ -n $(m .java_opts) ]] && echo ", options \`$(m .java_opts)\`") |"
+    echo "| PostgreSQL | $(m .pg | cut -d, -f1); $(m .pg_settings) |"
+    echo "| Load generator | $(m .wrk) (at most $(m .wrk_threads) threads), pgbench |"
+    echo "| Load average (1, 5, 15 min) | $(m .load_start) at start, $(m .load_end) at the end |"
+    echo
+    echo "Client (wrk, pgbench), server and PostgreSQL share this machine, so every figure includes the load"
+    echo "generator's own CPU use; a load average above the CPU count at the start means other work was running."
+    echo
+    echo "## Setup"
+    echo
+    echo "- Data: $(m .users) users × $(m .tasks_per_user) tasks = $(m .tasks) tasks ($(m .completed) completed),"
+    echo "  $(m .tags) tags, $(m .task_tags) task–tag links; database $(m .db_size). Seeded with SQL in $(m '.seed_ms / 100 | round / 10') s."
+    echo "- Server start to ready (\`GET /health\` 200), external PostgreSQL: **$(m .ready_seeded) ms** on the seeded"
+    echo "  database ($(m .ready_empty) ms for the very first start, which runs the Flyway migrations)."
+    echo "- Server: default settings but \`AUTH_RATE_LIMIT_PER_MINUTE=1000000\`$([[ -n $(m .server_env) ]] && echo " and \`$(m .server_env)\`"); \`DATABASE_POOL_SIZE\` $(m .pool)."
+    echo "  Requests carry access tokens minted for the seeded users; each picks a random user and random task."
+    echo
+    echo "## API (wrk)"
+    echo
+    echo "Errors are responses other than 2xx plus socket errors (connect/read/write/timeout). CPU-s per 1000"
+    echo "requests: user + system time of the server process (and of PostgreSQL's processes) over the measured"
+    echo "window divided by the requests. Peak RSS: the server's \`VmHWM\`, reset before each point."
+    echo "\"vs pgbench\": the API's req/s as a fraction of pgbench's tx/s for the same SQL at the same"
+    echo "concurrency, and of the best pgbench figure at any concurrency (the database's ceiling)."
+    echo
+    echo "| Scenario | Conns | req/s | p50 ms | p95 ms | p99 ms | max ms | Errors | Server CPU-s / 1000 req | DB CPU-s / 1000 req | Peak RSS MB | vs pgbench, same conns | vs DB ceiling |"
+    echo "|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|"
+    api_table
+    echo
+    echo "Scenarios: \`get\` GET /api/v1/tasks/{id}; \`list\` first page of 50; \`keyset\` a page of 50 after a cursor;"
+    echo "\`list1000\` limit=1000; \`filter\` status and priority; \`create\` POST; \`toggle\` PATCH …/complete; \`put\` PUT;"
+    echo "\`delete_create\` DELETE of a task the thread created, then POST, alternating; \`me\` GET /api/v1/auth/me;"
+    echo "\`mix\` 60 % list, 20 % get, 10 % create, 5 % merge patch, 5 % delete."
+    jq -rs '[.[] | select(.kind == "api" and .phase == "measure" and .open_run)][]
+        | "\"\(.scenario) (open connections)\" holds \(.conns) keep-alive connections open at once"
+          + (if .established_midway then " (the server had \(.established_midway) established half-way through)" else "" end) + "."' "$RESULTS"
+    echo
+    if jq -se 'any(.[]; .kind == "pgbench")' "$RESULTS" >/dev/null; then
+        echo "## Database ceiling (pgbench)"
+        echo
+        echo "The statements the server sends for the request, in the same transaction shape (\`bench/sql/pgbench/\`),"
+        echo "prepared, from pgbench clients connected directly (the server uses a pool of $(m .pool | cut -d' ' -f1) connections)."
+        echo
+        echo "| Script | Clients | tx/s | p50 ms | p95 ms | p99 ms | max ms | Failed |"
+        echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+        pgbench_table
+        echo
+    fi
+    echo "## Checks"
+    echo
+    if [[ $(m .write_check) != null ]]; then
+        jq -r '.write_check | "- No lost or duplicated writes: " + (if .ok then "**OK**" else "**FAILED**" end)
+            + ". wrk saw \(.wrk_2xx) creates answered 2xx (warm-ups included) and recorded \(.titles_seen) titles; the"
+            + " database holds \(.rows) tasks of the create scenario: \(.lost) lost, \(.duplicated) duplicated,"
+            + " \(.unacknowledged) created by requests still in flight when wrk stopped (wrk abandoned \(.in_flight_at_stop))."' "$META"
+    else
+        echo "- No lost or duplicated writes: not checked (the create scenario did not run)."
+    fi
+    echo "- Server log: $(m .server_log_errors) ERROR lines ($(m .server_log_broken_pipes) of them \"Broken pipe\": responses to"
+    echo "  requests wrk abandoned when a point ended) and $(m .server_log_warnings) WARN lines; final RSS $(m '.rss_final / 1024 | round') MB."
+    if [[ -n $OUT_PNG ]]; then
+        echo
+        echo "## Chart"
+        echo
+        echo "![Throughput and p99 latency against concurrency]($(basename "$OUT_PNG"))"
+    fi
+} >"$OUT_MD"
+
+# ------------------------------------------------------------------------------------------------ chart
+if [[ -n $OUT_PNG ]]; then
+    DATA_DIR=$(mktemp -d)
+    trap 'rm -rf "$DATA_DIR"' EXIT
+    plots_rps=() plots_p99=()
+    for scenario in $(jq -rs '[.[] | select(.kind == "api" and .phase == "measure" and (.open_run | not)) | .scenario] | unique[]' "$RESULTS"); do
+        jq -rs --arg s "$scenario" '[.[] | select(.kind == "api" and .phase == "measure" and .scenario == $s and (.open_run | not))] | sort_by(.conns)[]
+            | "\(.conns) \(.rps) \(.latency_us.p99 / 1000)"' "$RESULTS" >"$DATA_DIR/$scenario.dat"
+        plots_rps+=("'$DATA_DIR/$scenario.dat' using 1:2 with linespoints lw 2 pt 7 title '$scenario'")
+        plots_p99+=("'$DATA_DIR/$scenario.dat' using 1:3 with linespoints lw 2 pt 7 title '$scenario'")
+    done
+    jq -rs '.[] | select(.kind == "api" and .phase == "measure" and .open_run) | "\(.conns) \(.rps) \(.latency_us.p99 / 1000) \(.scenario)"' \
+        "$RESULTS" >"$DATA_DIR/open.dat"
+    if [[ -s $DATA_DIR/open.dat ]]; then
+        title="$(cut -d' ' -f4 "$DATA_DIR/open.dat" | head -1), open connections"
+        plots_rps+=("'$DATA_DIR/open.dat' using 1:2 with points pt 9 ps 2 lc rgb 'black' title '$title'")
+        plots_p99+=("'$DATA_DIR/open.dat' using 1:3 with points pt 9 ps 2 lc rgb 'black' title '$title'")
+    fi
+    join() { local IFS=,; echo "$*"; }
+    xtics=$(jq -rs '[.[] | select(.kind == "api" and .phase == "measure") | .conns] | unique | map(tostring) | join(", ")' "$RESULTS")
+    xrange=$(jq -rs '[.[] | select(.kind == "api" and .phase == "measure") | .conns] | "\(min / 1.4):\(max * 1.4)"' "$RESULTS")
+    gnuplot 2>&1 <<EOF | { grep -v 'empty x range' >&2 || true; }
+set terminal pngcairo size 1200,1100 font "sans,11" noenhanced
+set output '$OUT_PNG'
+set multiplot layout 2,1 title "Todo API: throughput and p99 latency against concurrency ($(m .date)$([[ $(m .quick) == 1 ]] && echo ', quick'))"
+set logscale x 2
+set xtics ($xtics)
+set xrange [$xrange]
+set offsets 0, 0, graph 0.05, 0
+set xlabel "connections"
+set grid
+set key outside right top
+set ylabel "requests/s"
+set yrange [0:*]
+plot $(join "${plots_rps[@]}")
+set ylabel "p99 latency (ms)"
+set logscale y 10
+set yrange [*:*]
+plot $(join "${plots_p99[@]}")
+unset multiplot
+EOF
+fi

@@ -1,0 +1,13 @@
+-- What POST /api/v1/tasks with one existing tag sends: insert the task, find the tag, set the task's tags.
+-- Rows are titled 'pgbench insert' and deleted by run.sh after the pgbench phase.
+\set u random(1, :users)
+\set p random(1, 3)
+BEGIN;
+INSERT INTO tasks (user_id, title, description, priority, due_date, recurrence_rule, completed, completed_at)
+VALUES ('bench-user-' || :u, 'pgbench insert', 'Created by pgbench', (ARRAY['low', 'medium', 'high'])[:p],
+        to_timestamp(:base) + interval '3 days', NULL, false, NULL)
+RETURNING id AS new_id \gset
+SELECT * FROM tags WHERE user_id = 'bench-user-' || :u AND lower(name) IN ('work');
+DELETE FROM task_tags WHERE user_id = 'bench-user-' || :u AND task_id = :new_id;
+INSERT INTO task_tags (user_id, task_id, tag_id) VALUES ('bench-user-' || :u, :new_id, md5('bench-tag-' || :u || '-0')::uuid);
+COMMIT;

@@ -1,0 +1,313 @@
+// Consumer tests of the web frontend ("todo-web") against the API ("todo-api"), with Pact.
+// Each test drives the frontend's API layer (web-app.mjs, on the built @todo-api/client) against Pact's mock
+// server; the interactions they record land in <repo>/pacts/todo-web-todo-api.json, which the server's build
+// verifies against the real application (server: dev.todoapi.pact.PactProviderTest).
+//
+// Run: npm run build && npm run pact (the Maven build does both). The pact file is rewritten from scratch.
+import './do-not-track.mjs';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { MatchersV3, PactV4 } from '@pact-foundation/pact';
+import { ApiProblem, TodoWebApi } from './web-app.mjs';
+
+const { boolean, datetime, eachLike, equal, fromProviderState, integer, like, regex, uuid } = MatchersV3;
+
+const PACT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'pacts');
+rmSync(resolve(PACT_DIR, 'todo-web-todo-api.json'), { force: true });
+
+const provider = new PactV4({ consumer: 'todo-web', provider: 'todo-api', dir: PACT_DIR, logLevel: 'warn' });
+
+// ---- What the frontend relies on, as matchers ------------------------------------------------------------
+
+const EMAIL = 'ada@example.com';
+const PASSWORD = 'correct horse battery staple';
+const NAME = 'Ada Lovelace';
+const USER_ID = '5b0c6a2e-3f4d-4b8e-9a51-6c1d2e3f4a5b';
+const TASK_ID = '0b3f6d1e-6c2a-4f0e-9d7b-2a1c3e4f5a6b';
+const EXAMPLE_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YjBjNmEyZSJ9.c2lnbmF0dXJl';
+
+/** RFC 3339 as the server writes it: UTC, seconds with 0 to 9 fraction digits. */
+const instant = (example) => regex('^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$', example);
+
+const bearer = { Authorization: regex('^Bearer [A-Za-z0-9._~+/=-]+$', `Bearer ${EXAMPLE_TOKEN}`) };
+const json = { 'Content-Type': regex('^application/json(;.*)?$', 'application/json') };
+const problemJson = { 'Content-Type': regex('^application/problem\\+json(;.*)?$', 'application/problem+json') };
+
+const user = {
+    id: like(USER_ID),
+    email: equal(EMAIL),
+    name: like(NAME),
+    created_at: instant('2026-11-23T10:15:30.123456Z'),
+};
+
+const session = {
+    user,
+    access_token: like(EXAMPLE_TOKEN),
+    token_type: equal('Bearer'),
+    expires_in: integer(900),
+};
+
+const tagRef = { id: uuid('7d9e8f1a-2b3c-4d5e-8f6a-1b2c3d4e5f6a'), name: like('work') };
+
+function task(overrides = {}) {
+    return {
+        id: uuid(TASK_ID),
+        user_id: like(USER_ID),
+        title: like('Write the quarterly report'),
+        completed: boolean(false),
+        priority: regex('^(low|medium|high)$', 'high'),
+        tags: eachLike(tagRef, 0),
+        created_at: instant('2026-11-23T10:15:30.123456Z'),
+        updated_at: instant('2026-11-23T10:15:30.123456Z'),
+        ...overrides,
+    };
+}
+
+function problem(status, code) {
+    return {
+        type: like('about:blank'),
+        title: like('Error'),
+        status: equal(status),
+        code: equal(code),
+        request_id: like('8f14e45f-ceea-467f-a0e6-0b6f6c4c2a11'),
+    };
+}
+
+/** A state whose user exists: every authenticated interaction runs as this user. */
+const aUser = { email: EMAIL, password: PASSWORD, name: NAME };
+
+// ---- Interactions ---------------------------------------------------------------------------------------------
+
+describe('todo-web -> todo-api', () => {
+    it('signs up', () => provider.addInteraction()
+        .given('no account exists', { email: EMAIL })
+        .uponReceiving('a sign-up')
+        .withRequest('POST', '/api/v1/auth/register', (b) => b
+            .headers({ 'Content-Type': 'application/json' })
+            .jsonBody({ email: EMAIL, password: PASSWORD, name: NAME }))
+        .willRespondWith(201, (b) => b.headers(json).jsonBody(session))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            const signedUp = await app.signUp(EMAIL, PASSWORD, NAME);
+            assert.equal(signedUp.email, EMAIL);
+            assert.ok(signedUp.createdAt instanceof Date);
+            assert.ok(app.signedIn);
+        }));
+
+    it('logs in and loads the signed-in user', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a login with email and password')
+        .withRequest('POST', '/api/v1/auth/login', (b) => b
+            .headers({ 'Content-Type': 'application/json' })
+            .jsonBody({ email: EMAIL, password: PASSWORD }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody(session))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            const me = await app.logIn(EMAIL, PASSWORD);
+            assert.equal(me.name, NAME);
+            assert.ok(app.signedIn);
+        }));
+
+    it('reads the signed-in user', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a request for the signed-in user')
+        .withRequest('GET', '/api/v1/auth/me', (b) => b.headers(bearer))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody(user))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            assert.equal((await app.currentUser()).email, EMAIL);
+        }));
+
+    it('lists tasks, filtered and sorted', () => provider.addInteraction()
+        .given('a user with tasks', {
+            ...aUser,
+            tasks: [
+                { title: 'Write the quarterly report', priority: 'high', tags: ['work'], due_date: '2030-05-01T09:00:00Z' },
+                { title: 'Prepare the board meeting', priority: 'high', tags: ['work'], due_date: '2030-05-02T09:00:00Z' },
+                { title: 'Book the flights', priority: 'high', tags: ['work'], completed: true },
+                { title: 'Buy milk', priority: 'low', tags: ['home'] },
+            ],
+        })
+        .uponReceiving('a request for pending high-priority work tasks by due date')
+        .withRequest('GET', '/api/v1/tasks', (b) => b
+            .headers(bearer)
+            .query({ status: 'pending', priority: 'high', tag: 'work', sort: 'due_date', limit: '20' }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            items: eachLike(task({
+                priority: equal('high'),
+                completed: equal(false),
+                due_date: instant('2030-05-01T09:00:00Z'),
+                tags: eachLike({ ...tagRef, name: equal('work') }),
+            }), 2),
+        }))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const page = await app.tasks({ status: 'pending', priority: 'high', tag: 'work' });
+            assert.equal(page.items.length, 2);
+            assert.ok(page.items.every((t) => t.priority === 'high' && !t.completed));
+            assert.ok(page.items[0].dueDate instanceof Date);
+            assert.equal(page.nextCursor, undefined);
+        }));
+
+    it('creates a task', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a request to create a task')
+        .withRequest('POST', '/api/v1/tasks', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({
+                title: 'Write the quarterly report',
+                description: 'Numbers from finance first',
+                priority: 'high',
+                due_date: datetime("yyyy-MM-dd'T'HH:mm:ss.SSSX", '2030-12-01T17:00:00.000Z'),
+                tags: ['work'],
+            }))
+        .willRespondWith(201, (b) => b
+            .headers({
+                ...json,
+                Location: regex('^(https?://[^/]+)?/api/v1/tasks/[0-9a-f-]{36}$', `/api/v1/tasks/${TASK_ID}`),
+                ETag: regex('^(W/)?"[^"]+"$', '"1"'),
+            })
+            .jsonBody(task({
+                title: equal('Write the quarterly report'),
+                description: equal('Numbers from finance first'),
+                priority: equal('high'),
+                due_date: instant('2030-12-01T17:00:00Z'),
+                tags: eachLike({ ...tagRef, name: equal('work') }),
+            })))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const created = await app.addTask({
+                title: 'Write the quarterly report',
+                description: 'Numbers from finance first',
+                priority: 'high',
+                dueDate: new Date('2030-12-01T17:00:00Z'),
+                tags: ['work'],
+            });
+            assert.equal(created.dueDate?.toISOString(), '2030-12-01T17:00:00.000Z');
+            assert.deepEqual(created.tags.map((t) => t.name), ['work']);
+        }));
+
+    it('edits a task with a merge patch (null clears the description)', () => provider.addInteraction()
+        .given('a user with a task', { ...aUser, title: 'Write the report', description: 'Numbers from finance first' })
+        .uponReceiving('a merge patch of a task\'s title that clears its description')
+        .withRequest('PATCH', fromProviderState('/api/v1/tasks/${taskId}', `/api/v1/tasks/${TASK_ID}`), (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/merge-patch+json' })
+            .jsonBody({ title: 'Write the Q3 report', description: null }))
+        .willRespondWith(200, (b) => b
+            .headers({ ...json, ETag: regex('^(W/)?"[^"]+"$', '"2"') })
+            .jsonBody(task({ id: fromProviderState('${taskId}', TASK_ID), title: equal('Write the Q3 report') })))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const edited = await app.editTask(TASK_ID, { title: 'Write the Q3 report', description: null });
+            assert.equal(edited.title, 'Write the Q3 report');
+            assert.equal(edited.description, undefined);
+        }));
+
+    it('toggles a task to completed', () => provider.addInteraction()
+        .given('a user with a task', { ...aUser, title: 'Write the report' })
+        .uponReceiving('a request to toggle a pending task')
+        .withRequest('PATCH', fromProviderState('/api/v1/tasks/${taskId}/complete', `/api/v1/tasks/${TASK_ID}/complete`), (b) => b
+            .headers(bearer))
+        .willRespondWith(200, (b) => b
+            .headers(json)
+            .jsonBody(task({
+                id: fromProviderState('${taskId}', TASK_ID),
+                completed: equal(true),
+                completed_at: instant('2026-11-23T10:20:00.5Z'),
+            })))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const toggled = await app.toggleTask(TASK_ID);
+            assert.equal(toggled.completed, true);
+            assert.ok(toggled.completedAt instanceof Date);
+        }));
+
+    it('deletes a task', () => provider.addInteraction()
+        .given('a user with a task', { ...aUser, title: 'Write the report' })
+        .uponReceiving('a request to delete a task')
+        .withRequest('DELETE', fromProviderState('/api/v1/tasks/${taskId}', `/api/v1/tasks/${TASK_ID}`), (b) => b.headers(bearer))
+        .willRespondWith(204)
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            assert.equal(await app.removeTask(TASK_ID), undefined);
+        }));
+
+    it('reports a task that does not exist: 404 TASK_NOT_FOUND', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a request for a task that does not exist')
+        .withRequest('GET', '/api/v1/tasks/9d1b6a4e-0000-4000-8000-000000000000', (b) => b.headers(bearer))
+        .willRespondWith(404, (b) => b.headers(problemJson).jsonBody(problem(404, 'TASK_NOT_FOUND')))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            await assert.rejects(app.task('9d1b6a4e-0000-4000-8000-000000000000'),
+                (e) => e instanceof ApiProblem && e.problem.code === 'TASK_NOT_FOUND' && e.problem.status === 404);
+            assert.ok(app.signedIn, 'a 404 keeps the session');
+        }));
+
+    it('sends a signed-out user to the sign-in page: 401 MISSING_TOKEN', () => provider.addInteraction()
+        .uponReceiving('a request for tasks without a token')
+        .withRequest('GET', '/api/v1/tasks', (b) => b.query({ sort: 'due_date', limit: '20' }))
+        .willRespondWith(401, (b) => b
+            .headers({ ...problemJson, 'WWW-Authenticate': regex('^Bearer.*$', 'Bearer') })
+            .jsonBody(problem(401, 'MISSING_TOKEN')))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            await assert.rejects(app.tasks(), (e) => e instanceof ApiProblem && e.problem.code === 'MISSING_TOKEN');
+            assert.equal(app.signedIn, false);
+        }));
+
+    it('lists the tags with their open task counts', () => provider.addInteraction()
+        .given('a user with tasks', { ...aUser, tasks: [{ title: 'Write the quarterly report', tags: ['work'] }] })
+        .uponReceiving('a request for the tags')
+        .withRequest('GET', '/api/v1/tags', (b) => b.headers(bearer))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            items: eachLike({
+                id: uuid('7d9e8f1a-2b3c-4d5e-8f6a-1b2c3d4e5f6a'),
+                name: like('work'),
+                open_task_count: integer(1),
+                created_at: instant('2026-11-23T10:15:30.123456Z'),
+                updated_at: instant('2026-11-23T10:15:30.123456Z'),
+            }),
+        }))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const [tag] = await app.tags();
+            assert.equal(tag.name, 'work');
+            assert.equal(tag.openTaskCount, 1);
+        }));
+
+    it('creates a tag', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a request to create a tag')
+        .withRequest('POST', '/api/v1/tags', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ name: 'errands', color: '#3b82f6' }))
+        .willRespondWith(201, (b) => b
+            .headers({ ...json, Location: regex('^(https?://[^/]+)?/api/v1/tags/[0-9a-f-]{36}$', '/api/v1/tags/7d9e8f1a-2b3c-4d5e-8f6a-1b2c3d4e5f6a') })
+            .jsonBody({
+                id: uuid('7d9e8f1a-2b3c-4d5e-8f6a-1b2c3d4e5f6a'),
+                name: equal('errands'),
+                color: equal('#3b82f6'),
+                open_task_count: equal(0),
+                created_at: instant('2026-11-23T10:15:30.123456Z'),
+                updated_at: instant('2026-11-23T10:15:30.123456Z'),
+            }))
+        .executeTest(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const tag = await app.addTag('errands', '#3b82f6');
+            assert.equal(tag.color, '#3b82f6');
+            assert.equal(tag.openTaskCount, 0);
+        }));
+});

@@ -1,0 +1,101 @@
+// The API layer of the web frontend ("todo-web"), as a single-page app writes it on top of @todo-api/client:
+// it keeps the access token of the session in memory, lets the browser keep the refresh cookie
+// (credentials: 'include') and turns error responses into the problem details the UI shows.
+// The Pact tests beside it drive exactly this code against Pact's mock server.
+import { createClient, problemOf } from '@todo-api/client';
+
+/** An error response of the API, with its problem details (code, status, detail, field errors). */
+export class ApiProblem extends Error {
+    constructor(problem) {
+        super(`${problem.status} ${problem.code}: ${problem.detail ?? problem.title}`);
+        this.problem = problem;
+    }
+}
+
+export class TodoWebApi {
+    #token;
+
+    constructor(baseUrl) {
+        this.api = createClient({
+            basePath: baseUrl,
+            credentials: 'include',
+            accessToken: async () => this.#token ?? '',
+        });
+    }
+
+    /** Resumes a session whose access token the app already holds (from an earlier sign-in). */
+    useToken(token) {
+        this.#token = token;
+    }
+
+    get signedIn() {
+        return this.#token !== undefined;
+    }
+
+    async signUp(email, password, name) {
+        return this.#session(this.api.auth.register({ registerRequest: { email, password, name } }));
+    }
+
+    async logIn(email, password) {
+        return this.#session(this.api.auth.login({ loginRequest: { email, password } }));
+    }
+
+    async currentUser() {
+        return this.#call(this.api.auth.getMe());
+    }
+
+    /** One page of the task list, as the list view filters and sorts it. */
+    async tasks({ status, priority, tag, sort = 'due_date', limit = 20, cursor } = {}) {
+        return this.#call(this.api.tasks.listTasks({ status, priority, tag, sort, limit, cursor }));
+    }
+
+    async addTask({ title, description, priority, dueDate, tags }) {
+        return this.#call(this.api.tasks.createTask({ taskCreate: { title, description, priority, dueDate, tags } }));
+    }
+
+    /** Saves the edit form: only the changed fields; null clears a field (JSON Merge Patch). */
+    async editTask(taskId, changes) {
+        return this.#call(this.api.tasks.updateTask({ taskId, taskPatch: changes }));
+    }
+
+    async toggleTask(taskId) {
+        return this.#call(this.api.tasks.toggleTaskCompletion({ taskId }));
+    }
+
+    async removeTask(taskId) {
+        return this.#call(this.api.tasks.deleteTask({ taskId }));
+    }
+
+    async task(taskId) {
+        return this.#call(this.api.tasks.getTask({ taskId }));
+    }
+
+    async tags() {
+        return (await this.#call(this.api.tags.listTags())).items;
+    }
+
+    async addTag(name, color) {
+        return this.#call(this.api.tags.createTag({ tagCreate: { name, color } }));
+    }
+
+    async #session(promise) {
+        const session = await this.#call(promise);
+        this.#token = session.accessToken;
+        return session.user;
+    }
+
+    async #call(promise) {
+        try {
+            return await promise;
+        } catch (error) {
+            const problem = await problemOf(error);
+            if (problem) {
+                if (problem.status === 401) {
+                    this.#token = undefined; // back to the sign-in page
+                }
+                throw new ApiProblem(problem);
+            }
+            throw error;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.todoapi.pact;
+
+import static dev.todoapi.db.jooq.Tables.USERS;
+
+import au.com.dius.pact.provider.junit5.HttpTestTarget;
+import au.com.dius.pact.provider.junit5.PactVerificationContext;
+import au.com.dius.pact.provider.junitsupport.State;
+import au.com.dius.pact.provider.spring.junit5.PactVerificationSpringProvider;
+import dev.todoapi.auth.AccessTokens;
+import dev.todoapi.auth.Accounts;
+import dev.todoapi.db.jooq.tables.records.UsersRecord;
+import dev.todoapi.task.TaskFixtures;
+import dev.todoapi.task.Tasks;
+import dev.todoapi.testsupport.ApiTestBase;
+import dev.todoapi.testsupport.ServerTestBase;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hc.core5.http.HttpRequest;
+import org.jooq.DSLContext;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Verifies consumers' pacts against the whole application on a real port ({@link ServerTestBase}: the test
+ * database of {@link ApiTestBase}; pact-jvm's MockMvc target does not work with Spring 7). Each interaction
+ * starts from empty tables; its provider state creates the data through the real services and signs its user
+ * in, and the placeholder bearer token the consumer recorded is replaced by that user's real one.
+ *
+ * <p>Provider states (their parameters come from the consumer):
+ * <ul>
+ *   <li>{@code no account exists} {email}</li>
+ *   <li>{@code a user exists} {email, password, name?}: returns {@code userId}</li>
+ *   <li>{@code a user with tasks} {email, password, name?, tasks: [{title, description?, priority?, due_date?,
+ *       tags?, completed?}]}: returns {@code userId}</li>
+ *   <li>{@code a user with a task} {email, password, name?, title, description?, priority?, due_date?, tags?,
+ *       completed?}: returns {@code userId} and {@code taskId}</li>
+ * </ul>
+ */
+abstract class PactProviderTestBase extends ServerTestBase {
+
+    static {
+        // No usage telemetry from pact-jvm.
+        System.setProperty("pact_do_not_track", "true");
+    }
+
+    @Autowired
+    private DSLContext db;
+
+    @Autowired
+    private Accounts accounts;
+
+    @Autowired
+    private AccessTokens accessTokens;
+
+    @Autowired
+    private Tasks tasks;
+
+    /** The access token of the user of the current interaction's provider state, if it has one. */
+    private @Nullable String accessToken;
+
+    @BeforeEach
+    void before(@Nullable PactVerificationContext context) {
+        if (context != null) {
+            context.setTarget(new HttpTestTarget("localhost", port));
+        }
+        // users cascades to every tenant table.
+        db.truncate(USERS).cascade().execute();
+        accessToken = null;
+    }
+
+    @TestTemplate
+    @ExtendWith(PactVerificationSpringProvider.class)
+    void verify(@Nullable PactVerificationContext context, @Nullable HttpRequest request) {
+        if (context == null) {
+            return; // no pacts to verify (allowed for a Pact Broker only)
+        }
+        if (request != null && accessToken != null && request.containsHeader("Authorization")) {
+            request.setHeader("Authorization", "Bearer " + accessToken);
+        }
+        context.verifyInteraction();
+    }
+
+    @State("no account exists")
+    public void noAccount(Map<String, Object> params) {
+        db.deleteFrom(USERS).where(USERS.EMAIL.equalIgnoreCase(string(params, "email"))).execute();
+    }
+
+    @State("a user exists")
+    public Map<String, Object> userExists(Map<String, Object> params) {
+        return signIn(params);
+    }
+
+    @State("a user with tasks")
+    public Map<String, Object> userWithTasks(Map<String, Object> params) {
+        Map<String, Object> state = signIn(params);
+        Object taskList = params.getOrDefault("tasks", List.of());
+        if (!(taskList instanceof List<?> list)) {
+            throw new IllegalArgumentException("the state parameter tasks must be a list, not " + taskList);
+        }
+        for (Object task : list) {
+            if (!(task instanceof Map<?, ?> fields)) {
+                throw new IllegalArgumentException("each of tasks must be an object, not " + task);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> taskFields = (Map<String, Object>) fields;
+            createTask((String) state.get("userId"), taskFields);
+        }
+        return state;
+    }
+
+    @State("a user with a task")
+    public Map<String, Object> userWithTask(Map<String, Object> params) {
+        Map<String, Object> state = signIn(params);
+        state.put("taskId", createTask((String) state.get("userId"), params).toString());
+        return state;
+    }
+
+    /** Registers the state's user and keeps a token of it for the request; returns the values for the pact. */
+    private Map<String, Object> signIn(Map<String, Object> params) {
+        String email = string(params, "email");
+        UsersRecord user = accounts.register(email, string(params, "password"), optionalString(params, "name"));
+        accessToken = accessTokens.issue(user.getId(), user.getEmail());
+        Map<String, Object> state = new HashMap<>();
+        state.put("userId", user.getId());
+        return state;
+    }
+
+    private UUID createTask(String userId, Map<String, Object> fields) {
+        String dueDate = optionalString(fields, "due_date");
+        Object tags = fields.getOrDefault("tags", List.of());
+        return new TaskFixtures(tasks).create(userId,
+                string(fields, "title"),
+                optionalString(fields, "description"),
+                optionalString(fields, "priority"),
+                dueDate == null ? null : OffsetDateTime.parse(dueDate),
+                ((List<?>) tags).stream().map(String::valueOf).toList(),
+                Boolean.TRUE.equals(fields.get("completed")));
+    }
+
+    private static String string(Map<String, Object> params, String name) {
+        String value = optionalString(params, name);
+        if (value == null) {
+            throw new IllegalArgumentException("the provider state needs the parameter " + name + "; it got " + params.keySet());
+        }
+        return value;
+    }
+
+    private static @Nullable String optionalString(Map<String, Object> params, String name) {
+        Object value = params.get(name);
+        return value == null ? null : value.toString();
+    }
+
+    /** A system property or else, with the first that is set, one of the environment variables; null if none is. */
+    static @Nullable String setting(String property, String... environmentVariables) {
+        String value = System.getProperty(property);
+        for (int i = 0; (value == null || value.isBlank()) && i < environmentVariables.length; i++) {
+            value = System.getenv(environmentVariables[i]);
+        }
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}
