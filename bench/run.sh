@@ -511,7 +511,8 @@ EOF
         + " (at most \(.in_flight_at_stop)) -> " + (if .ok then "OK" else "FAILED" end)' <<<"$WRITE_CHECK"
 fi
 
-SERVER_RSS_FINAL_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+SERVER_RSS_FINAL_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || true)
+SERVER_RSS_FINAL_KB=${SERVER_RSS_FINAL_KB:-null}
 SERVER_LOG_ERRORS=$(grep -c ' ERROR ' "$WORK/server.log" || true)
 # Requests wrk abandoned at the end of a point make the server log "Broken pipe" errors.
 SERVER_LOG_BROKEN_PIPES=$(grep -A3 ' ERROR ' "$WORK/server.log" | grep -c 'Broken pipe' || true)
