@@ -1,8 +1,6 @@
 package dev.todoapi.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.todoapi.web.Sha256;
 import java.util.Base64;
 import java.util.Map;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -56,12 +54,7 @@ public final class PasswordHasher {
         }
 
         private static String digest(CharSequence raw) {
-            try {
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(raw.toString().getBytes(StandardCharsets.UTF_8));
-                return Base64.getEncoder().encodeToString(hash);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Base64.getEncoder().encodeToString(Sha256.of(raw.toString()));
         }
     }
 }

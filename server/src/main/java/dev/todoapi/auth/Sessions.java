@@ -4,10 +4,8 @@ import dev.todoapi.db.jooq.tables.records.RefreshTokensRecord;
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
 import dev.todoapi.security.SecurityEvents;
 import dev.todoapi.web.ApiException;
+import dev.todoapi.web.Sha256;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,10 +101,6 @@ public class Sessions {
     }
 
     static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(token);
     }
 }

@@ -40,19 +40,20 @@ class MetaController implements MetaApi {
 
     @Override
     public ResponseEntity<Probe> getReadiness() {
-        if (!databaseHealth.isUp()) {
-            throw new ApiException(ErrorCode.DATABASE_UNAVAILABLE, "The database did not answer in time.")
-                    .withHeader("Retry-After", "5");
-        }
+        requireDatabase();
         return ResponseEntity.ok(new Probe(Probe.StatusEnum.UP));
     }
 
     @Override
     public ResponseEntity<Health> getHealth() {
+        requireDatabase();
+        return ResponseEntity.ok(new Health(Health.StatusEnum.HEALTHY, Health.DatabaseEnum.UP));
+    }
+
+    private void requireDatabase() {
         if (!databaseHealth.isUp()) {
             throw new ApiException(ErrorCode.DATABASE_UNAVAILABLE, "The database did not answer in time.")
                     .withHeader("Retry-After", "5");
         }
-        return ResponseEntity.ok(new Health(Health.StatusEnum.HEALTHY, Health.DatabaseEnum.UP));
     }
 }

@@ -1,5 +1,6 @@
 package dev.todoapi.security;
 
+import dev.todoapi.web.Problems;
 import dev.todoapi.auth.AuthProperties;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.servlet.FilterChain;
@@ -67,7 +68,7 @@ public class AuthRateLimitFilter extends OncePerRequestFilter {
         long retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
         events.rateLimited(request, endpoint);
         response.setHeader("Retry-After", String.valueOf(retryAfter));
-        ProblemAuthenticationEntryPoint.writeProblem(json, request, response, HttpStatus.TOO_MANY_REQUESTS,
+        Problems.write(json, request, response, HttpStatus.TOO_MANY_REQUESTS,
                 "RATE_LIMIT_EXCEEDED", "Too many attempts; retry in " + retryAfter + " seconds.");
     }
 }

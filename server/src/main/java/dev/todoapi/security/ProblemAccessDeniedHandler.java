@@ -1,5 +1,6 @@
 package dev.todoapi.security;
 
+import dev.todoapi.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,7 +25,7 @@ public class ProblemAccessDeniedHandler implements AccessDeniedHandler {
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
             throws IOException {
         events.forbidden(request, "FORBIDDEN");
-        ProblemAuthenticationEntryPoint.writeProblem(
+        Problems.write(
                 json, request, response, HttpStatus.FORBIDDEN, "FORBIDDEN", "You may not do this.");
     }
 }

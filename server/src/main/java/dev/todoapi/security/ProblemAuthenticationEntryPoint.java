@@ -4,7 +4,6 @@ import dev.todoapi.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -45,14 +44,6 @@ public class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint
             detail = "This operation needs an access token: Authorization: Bearer <token>.";
         }
         events.unauthorized(request, code, failure.getMessage());
-        writeProblem(json, request, response, HttpStatus.UNAUTHORIZED, code, detail);
-    }
-
-    static void writeProblem(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
-            HttpStatus status, String code, String detail) throws IOException {
-        response.setStatus(status.value());
-        response.setContentType(Problems.PROBLEM_JSON.toString());
-        json.writeValue(response.getOutputStream(),
-                Problems.problem(status, code, detail, request.getRequestURI(), List.of()));
+        Problems.write(json, request, response, HttpStatus.UNAUTHORIZED, code, detail);
     }
 }

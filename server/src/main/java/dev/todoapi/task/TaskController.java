@@ -10,10 +10,10 @@ import dev.todoapi.api.model.TaskReplace;
 import dev.todoapi.auth.CurrentUser;
 import dev.todoapi.web.ApiException;
 import dev.todoapi.web.MergePatch;
+import dev.todoapi.web.Sha256;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -146,12 +146,8 @@ class TaskController implements TasksApi {
 
     /** Same key, same request: the method, path and body (as the model reads it) hash alike. */
     private byte[] hash(TaskCreate body) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update("POST /api/v1/tasks\n".getBytes(StandardCharsets.UTF_8));
-            return digest.digest(json.writeValueAsBytes(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.digest();
+        digest.update("POST /api/v1/tasks\n".getBytes(StandardCharsets.UTF_8));
+        return digest.digest(json.writeValueAsBytes(body));
     }
 }

@@ -3,12 +3,15 @@ package dev.todoapi.web;
 import dev.todoapi.api.model.FieldError;
 import dev.todoapi.api.model.Problem;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the contract's Problem documents (RFC 9457 plus code and request_id). */
 public final class Problems {
@@ -44,6 +47,14 @@ public final class Problems {
                 .headers(headers)
                 .contentType(PROBLEM_JSON)
                 .body(problem(status, code, detail, instance, errors));
+    }
+
+    /** Writes a problem straight to the servlet response, for filters and security handlers outside Spring MVC. */
+    public static void write(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
+            HttpStatusCode status, String code, @Nullable String detail) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(PROBLEM_JSON.toString());
+        json.writeValue(response.getOutputStream(), problem(status, code, detail, request.getRequestURI(), List.of()));
     }
 
     private static String title(HttpStatusCode status, String code) {

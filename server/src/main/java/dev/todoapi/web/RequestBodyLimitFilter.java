@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -44,18 +43,10 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.status().value());
-        response.setContentType(Problems.PROBLEM_JSON.toString());
         // The unread body is not worth keeping the connection for.
         response.setHeader("Connection", "close");
-        jsonMapper.writeValue(
-                response.getOutputStream(),
-                Problems.problem(
-                        ErrorCode.PAYLOAD_TOO_LARGE.status(),
-                        ErrorCode.PAYLOAD_TOO_LARGE.name(),
-                        "The request body is larger than " + maxBytes + " bytes.",
-                        request.getRequestURI(),
-                        List.of()));
+        Problems.write(jsonMapper, request, response, ErrorCode.PAYLOAD_TOO_LARGE.status(), ErrorCode.PAYLOAD_TOO_LARGE.name(),
+                "The request body is larger than " + maxBytes + " bytes.");
     }
 
     /** Thrown while reading a body that turned out too large; mapped to 413. */
