@@ -57,6 +57,7 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --port N                 server port (default 18080, or the next free one)
   --pg-port N              PostgreSQL port (default 55432, or the next free one)
   --wrk-threads N          wrk threads at most (default: nproc)
+  --results-dir DIR        where the report goes (default bench/results; tuning experiments use bench/results/tuning)
   --server-env KEY=VALUE   an extra environment variable for the server (repeatable), e.g.
                            LOGGING_LEVEL_ACCESS=warn or DATABASE_POOL_SIZE=20; listed in the report
   -h, --help               this text
@@ -97,6 +98,7 @@ while (($#)); do
         --port) SERVER_PORT=$2; shift ;;
         --pg-port) PG_PORT=$2; shift ;;
         --wrk-threads) WRK_THREADS=$2; shift ;;
+        --results-dir) RESULTS_DIR=$2; shift ;;
         --server-env) [[ $2 == *=* ]] || die "--server-env takes KEY=VALUE"; SERVER_ENV+=("$2"); shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -522,7 +524,7 @@ T_END=$(date +%s)
 
 # ---------------------------------------------------------------------------------------------- report
 DATE=$(date -u +%F)
-NAME=$DATE$([[ $QUICK == 1 ]] && echo -quick)
+NAME=$DATE; [[ $QUICK == 1 ]] && NAME+=-quick
 [[ -e $RESULTS_DIR/$NAME.md ]] && NAME=$NAME-$(date -u +%H%M%S)
 jq -n \
     --arg date "$(date -u '+%F %H:%M UTC')" --arg name "$NAME" --argjson quick "$QUICK" \

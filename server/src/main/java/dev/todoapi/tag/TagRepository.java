@@ -138,24 +138,14 @@ public class TagRepository {
         return found;
     }
 
-    /** The tags of each of these tasks, by name. */
-    public Map<UUID, List<TagsRecord>> tagsOfTasks(String userId, Collection<UUID> taskIds) {
-        Map<UUID, List<TagsRecord>> byTask = new HashMap<>();
-        if (taskIds.isEmpty()) {
-            return byTask;
-        }
-        db.select(TASK_TAGS.TASK_ID).select(TAGS.fields())
-                .from(TASK_TAGS)
-                .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
-                .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(taskIds))
-                .orderBy(DSL.lower(TAGS.NAME))
-                .forEach(r -> byTask.computeIfAbsent(r.get(TASK_TAGS.TASK_ID), id -> new ArrayList<>()).add(r.into(TAGS)));
-        return byTask;
-    }
-
     /** Makes these the task's tags. */
     public void setTagsOfTask(String userId, UUID taskId, List<TagsRecord> tags) {
         db.deleteFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(taskId)).execute();
+        tagNewTask(userId, taskId, tags);
+    }
+
+    /** Gives a task created in this transaction its tags (it has none yet, so nothing to delete). */
+    public void tagNewTask(String userId, UUID taskId, List<TagsRecord> tags) {
         if (tags.isEmpty()) {
             return;
         }

@@ -20,6 +20,13 @@ record TaskQuery(
         int limit,
         TaskCursor.@Nullable Position after) {
 
+    /** What determines the SQL text of the list query (which filters are present, the order), not the values. */
+    String shape() {
+        return "task.page." + status + '.' + sort + '.' + (priority != null ? 'p' : '-') + (tag != null ? 't' : '-')
+                + (dueBefore != null ? 'b' : '-') + (dueAfter != null ? 'a' : '-') + (text != null ? 'q' : '-')
+                + (updatedSince != null ? 'u' : '-') + (after == null ? '-' : after.key() == null ? 'n' : 'c');
+    }
+
     enum Status {
         ALL, PENDING, COMPLETED;
 

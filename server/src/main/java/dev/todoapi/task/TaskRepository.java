@@ -4,13 +4,19 @@ import static dev.todoapi.db.jooq.Tables.TAGS;
 import static dev.todoapi.db.jooq.Tables.TASKS;
 import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
 
+import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import dev.todoapi.database.RenderedSql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.SelectJoinStep;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
@@ -18,19 +24,36 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRepository {
 
-    private final DSLContext db;
+    /**
+     * The tags of the task on the same row, by name, as a correlated MULTISET: a task comes with its
+     * tags in one statement (one round trip, no transaction needed for a consistent read).
+     */
+    private static final Field<Result<TagsRecord>> TAGS_OF_TASK = DSL.multiset(
+                    DSL.select(TAGS.ID, TAGS.NAME, TAGS.COLOR)
+                            .from(TASK_TAGS)
+                            .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
+                            .where(TASK_TAGS.USER_ID.eq(TASKS.USER_ID), TASK_TAGS.TASK_ID.eq(TASKS.ID))
+                            .orderBy(DSL.lower(TAGS.NAME)))
+            .as("tags")
+            .convertFrom(tags -> tags.into(TAGS));
 
-    TaskRepository(DSLContext db) {
+    private final DSLContext db;
+    private final RenderedSql rendered;
+
+    TaskRepository(DSLContext db, RenderedSql rendered) {
         this.db = db;
+        this.rendered = rendered;
     }
 
-    Optional<TasksRecord> find(String userId, UUID taskId) {
-        return db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).fetchOptional();
+    Optional<TaskView> find(String userId, UUID taskId) {
+        return rendered.of("task.find", withTags().where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)))
+                .fetchOptional(TaskRepository::toView);
     }
 
     /** The task, row-locked until the transaction ends, so concurrent updates apply one after another. */
-    Optional<TasksRecord> lock(String userId, UUID taskId) {
-        return db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate().fetchOptional();
+    Optional<TaskView> lock(String userId, UUID taskId) {
+        return rendered.of("task.lock", withTags().where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate().of(TASKS))
+                .fetchOptional(TaskRepository::toView);
     }
 
     TasksRecord insert(TasksRecord task) {
@@ -69,26 +92,34 @@ class TaskRepository {
     }
 
     /** One page of the user's tasks matching the query; fetches one extra row to know whether more follow. */
-    List<TasksRecord> page(String userId, TaskQuery query) {
+    List<TaskView> page(String userId, TaskQuery query) {
         List<Condition> where = new ArrayList<>();
         where.add(TASKS.USER_ID.eq(userId));
         where.addAll(filters(userId, query));
         if (query.after() != null) {
             where.add(query.sort().after(query.after()));
         }
-        return db.selectFrom(TASKS)
-                .where(where)
-                .orderBy(query.sort().orderBy())
-                .limit(query.limit() + 1)
-                .fetch();
+        return rendered.of(query.shape(), withTags()
+                        .where(where)
+                        .orderBy(query.sort().orderBy())
+                        .limit(query.limit() + 1))
+                .fetch(TaskRepository::toView);
     }
 
     /** Every task of the user with this status, newest first (the compatibility list). */
-    List<TasksRecord> all(String userId, TaskQuery.Status status) {
-        return db.selectFrom(TASKS)
-                .where(TASKS.USER_ID.eq(userId), status.condition())
-                .orderBy(TaskSort.CREATED_DESC.orderBy())
-                .fetch();
+    List<TaskView> all(String userId, TaskQuery.Status status) {
+        return rendered.of("task.all." + status, withTags()
+                        .where(TASKS.USER_ID.eq(userId), status.condition())
+                        .orderBy(TaskSort.CREATED_DESC.orderBy()))
+                .fetch(TaskRepository::toView);
+    }
+
+    private SelectJoinStep<Record> withTags() {
+        return db.select(TASKS.fields()).select(TAGS_OF_TASK).from(TASKS);
+    }
+
+    private static TaskView toView(Record row) {
+        return new TaskView(row.into(TASKS), row.get(TAGS_OF_TASK));
     }
 
     private static List<Condition> filters(String userId, TaskQuery query) {

@@ -65,28 +65,25 @@ public class Tasks {
         this.idempotency = idempotency;
     }
 
-    @Transactional(readOnly = true)
+    // Reads are single statements (tasks with their tags): no transaction, one round trip.
     public Page list(String userId, TaskQuery query) {
-        List<TasksRecord> rows = tasks.page(userId, query);
+        List<TaskView> rows = tasks.page(userId, query);
         boolean more = rows.size() > query.limit();
-        List<TasksRecord> page = more ? rows.subList(0, query.limit()) : rows;
+        List<TaskView> page = more ? rows.subList(0, query.limit()) : rows;
         String next = null;
         if (more) {
-            TasksRecord last = page.get(page.size() - 1);
+            TasksRecord last = page.get(page.size() - 1).task();
             next = TaskCursor.encode(query.sort(), query.sort().keyOf(last), last.getId());
         }
-        return new Page(withTags(userId, page), next);
+        return new Page(page, next);
     }
 
-    @Transactional(readOnly = true)
     public List<TaskView> all(String userId, TaskQuery.Status status) {
-        return withTags(userId, tasks.all(userId, status));
+        return tasks.all(userId, status);
     }
 
-    @Transactional(readOnly = true)
     public TaskView get(String userId, UUID taskId) {
-        TasksRecord task = tasks.find(userId, taskId).orElseThrow(() -> notFound(taskId));
-        return withTags(userId, task);
+        return tasks.find(userId, taskId).orElseThrow(() -> notFound(taskId));
     }
 
     /**
@@ -115,7 +112,7 @@ public class Tasks {
                 .setCompletedAt(valid.completed() ? OffsetDateTime.now() : null);
         TasksRecord created = tasks.insert(row);
         List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
-        tags.setTagsOfTask(userId, created.getId(), taskTags);
+        tags.tagNewTask(userId, created.getId(), taskTags);
         TaskView view = new TaskView(created, taskTags);
         if (key != null) {
             idempotency.complete(userId, key.key(), HttpStatus.CREATED.value(), render.apply(view), created.getId());
@@ -126,7 +123,7 @@ public class Tasks {
     /** Sets every field from the draft; optional fields it leaves out are cleared. */
     @Transactional
     public TaskView replace(String userId, UUID taskId, Draft draft, @Nullable String ifMatch) {
-        TasksRecord task = locked(userId, taskId, ifMatch);
+        TasksRecord task = locked(userId, taskId, ifMatch).task();
         Draft valid = validate(draft);
         boolean wasCompleted = task.getCompleted();
         task.setTitle(valid.title())
@@ -143,10 +140,11 @@ public class Tasks {
     /** Applies a merge patch: present fields are set, null clears, absent fields stay. */
     @Transactional
     public TaskView patch(String userId, UUID taskId, Changes changes, @Nullable String ifMatch) {
-        TasksRecord task = locked(userId, taskId, ifMatch);
+        TaskView current = locked(userId, taskId, ifMatch);
         if (changes.isEmpty()) {
-            return withTags(userId, task);
+            return current;
         }
+        TasksRecord task = current.task();
         boolean wasCompleted = task.getCompleted();
         if (changes.title() != null) {
             task.setTitle(title(changes.title()));
@@ -171,15 +169,15 @@ public class Tasks {
             taskTags = byName(tags.resolve(userId, tagNames(changes.tags())));
             tags.setTagsOfTask(userId, taskId, taskTags);
         } else {
-            taskTags = tags.tagsOfTasks(userId, List.of(taskId)).getOrDefault(taskId, List.of());
+            taskTags = current.tags();
         }
         return saved(userId, tasks.update(task), taskTags, wasCompleted);
     }
 
     @Transactional
     public TaskView toggle(String userId, UUID taskId, @Nullable String ifMatch) {
-        TasksRecord task = locked(userId, taskId, ifMatch);
-        return complete(userId, task, !task.getCompleted());
+        TaskView current = locked(userId, taskId, ifMatch);
+        return complete(userId, current, !current.task().getCompleted());
     }
 
     @Transactional
@@ -193,11 +191,11 @@ public class Tasks {
         tasks.delete(userId, taskId);
     }
 
-    private TaskView complete(String userId, TasksRecord task, boolean completed) {
+    private TaskView complete(String userId, TaskView current, boolean completed) {
+        TasksRecord task = current.task();
         boolean wasCompleted = task.getCompleted();
         setCompleted(task, completed);
-        List<TagsRecord> taskTags = tags.tagsOfTasks(userId, List.of(task.getId())).getOrDefault(task.getId(), List.of());
-        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+        return saved(userId, tasks.update(task), current.tags(), wasCompleted);
     }
 
     /**
@@ -216,7 +214,7 @@ public class Tasks {
                         .setDueDate(occurrence.dueDate())
                         .setRecurrenceRule(occurrence.rule())
                         .setCompleted(false));
-                tags.setTagsOfTask(userId, created.getId(), taskTags);
+                tags.tagNewTask(userId, created.getId(), taskTags);
                 return new TaskView(created, taskTags);
             }).orElse(null);
         }
@@ -235,23 +233,11 @@ public class Tasks {
         }
     }
 
-    private TasksRecord locked(String userId, UUID taskId, @Nullable String ifMatch) {
-        TasksRecord task = tasks.lock(userId, taskId).orElseThrow(() -> notFound(taskId));
-        ETags.checkIfMatch(ifMatch, task.getVersion());
+    /** The task with its tags, row-locked; 412 when If-Match doesn't match its version. */
+    private TaskView locked(String userId, UUID taskId, @Nullable String ifMatch) {
+        TaskView task = tasks.lock(userId, taskId).orElseThrow(() -> notFound(taskId));
+        ETags.checkIfMatch(ifMatch, task.task().getVersion());
         return task;
-    }
-
-    private TaskView withTags(String userId, TasksRecord task) {
-        return withTags(userId, List.of(task)).get(0);
-    }
-
-    private List<TaskView> withTags(String userId, List<TasksRecord> rows) {
-        Map<UUID, List<TagsRecord>> byTask = tags.tagsOfTasks(userId, rows.stream().map(TasksRecord::getId).toList());
-        List<TaskView> views = new ArrayList<>(rows.size());
-        for (TasksRecord row : rows) {
-            views.add(new TaskView(row, byTask.getOrDefault(row.getId(), List.of())));
-        }
-        return views;
     }
 
     private static Draft validate(Draft draft) {
