@@ -1,8 +1,10 @@
 package dev.todoapi.database;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.ResultQuery;
 import org.jooq.Select;
@@ -13,8 +15,11 @@ import org.springframework.stereotype.Component;
  * read paths rendering a query cost more server CPU than PostgreSQL spent running it (JFR profile in
  * bench/results/2026-11-23-tuning.md); the jOOQ manual suggests exactly this cache.
  *
- * <p>The shape key must determine the SQL text: everything that adds, removes or reorders a clause or a
- * bind parameter (a filter that is present, a sort), never a value. Values come from the query itself.
+ * <p>Two ways: {@link #prepare} for a query of one fixed shape, written with {@code DSL.param} placeholders
+ * and bound by position at each run (cheapest: extracting bind values from a built query walks the whole
+ * query tree again, about as costly as rendering it); {@link #of} for queries built per request, cached by
+ * a shape key that must determine the SQL text: everything that adds, removes or reorders a clause or a
+ * bind parameter (a filter that is present, a sort), never a value.
  */
 @Component
 public class RenderedSql {
@@ -26,6 +31,33 @@ public class RenderedSql {
 
     RenderedSql(DSLContext db) {
         this.db = db;
+    }
+
+    /** A query of one fixed shape whose SQL is rendered now; its parameters are bound in order of appearance. */
+    public Prepared prepare(Select<?> template, int parameters) {
+        List<Object> binds = template.getBindValues();
+        if (binds.size() != parameters) { // a constant jOOQ turned into a bind value would shift every position
+            throw new IllegalStateException("Expected " + parameters + " bind parameters, jOOQ renders " + binds.size()
+                    + ": " + db.render(template));
+        }
+        return new Prepared(db, db.render(template), template.getSelect());
+    }
+
+    /** SQL rendered once; each run binds new values in the order the parameters appear in it. */
+    public static final class Prepared {
+        private final DSLContext db;
+        private final String sql;
+        private final Field<?>[] fields;
+
+        private Prepared(DSLContext db, String sql, List<Field<?>> fields) {
+            this.db = db;
+            this.sql = sql;
+            this.fields = fields.toArray(Field<?>[]::new);
+        }
+
+        public ResultQuery<Record> bind(Object... values) {
+            return db.resultQuery(sql, values).coerce(fields);
+        }
     }
 
     /** The query, run with the SQL cached for its shape; records carry the query's own fields. */

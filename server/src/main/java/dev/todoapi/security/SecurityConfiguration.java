@@ -43,6 +43,7 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -62,6 +63,19 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
+
+    /** Verified access tokens remembered per issuer (about 1 KiB each). */
+    private static final long VERIFIED_TOKENS = 10_000;
+
+    /**
+     * No Micrometer observation around each security filter: it cost more CPU per request than the
+     * JWT check itself (JFR profile in bench/results/2026-11-23-tuning.md). Requests are still observed
+     * as a whole (http.server.requests).
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     Clock clock() {
@@ -94,11 +108,13 @@ public class SecurityConfiguration {
 
     @Bean
     AuthenticationManagerResolver<HttpServletRequest> issuerResolver(
-            JwtDecoder ownTokenDecoder, AuthProperties auth, ExternalUsers externalUsers) {
+            JwtDecoder ownTokenDecoder, AuthProperties auth, ExternalUsers externalUsers, Clock clock) {
         Map<String, AuthenticationManager> managers = new HashMap<>();
-        managers.put(auth.issuer(), new JwtAuthenticationProvider(ownTokenDecoder)::authenticate);
+        managers.put(auth.issuer(), new JwtAuthenticationProvider(
+                new VerifiedTokenCache(ownTokenDecoder, clock, VERIFIED_TOKENS))::authenticate);
         for (AuthProperties.ExternalIssuer external : auth.externalIssuers()) {
-            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(externalDecoder(external));
+            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(
+                    new VerifiedTokenCache(externalDecoder(external), clock, VERIFIED_TOKENS));
             provider.setJwtAuthenticationConverter(jwt -> externalUsers.authenticate(jwt, external.issuer()));
             managers.put(external.issuer(), provider::authenticate);
         }

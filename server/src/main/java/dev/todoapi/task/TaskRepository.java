@@ -39,21 +39,24 @@ class TaskRepository {
 
     private final DSLContext db;
     private final RenderedSql rendered;
+    private final RenderedSql.Prepared find;
+    private final RenderedSql.Prepared lock;
 
     TaskRepository(DSLContext db, RenderedSql rendered) {
         this.db = db;
         this.rendered = rendered;
+        Condition byId = TASKS.USER_ID.eq(DSL.param("user_id", String.class)).and(TASKS.ID.eq(DSL.param("id", UUID.class)));
+        this.find = rendered.prepare(withTags().where(byId), 2);
+        this.lock = rendered.prepare(withTags().where(byId).forUpdate().of(TASKS), 2);
     }
 
     Optional<TaskView> find(String userId, UUID taskId) {
-        return rendered.of("task.find", withTags().where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)))
-                .fetchOptional(TaskRepository::toView);
+        return find.bind(userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     /** The task, row-locked until the transaction ends, so concurrent updates apply one after another. */
     Optional<TaskView> lock(String userId, UUID taskId) {
-        return rendered.of("task.lock", withTags().where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate().of(TASKS))
-                .fetchOptional(TaskRepository::toView);
+        return lock.bind(userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     TasksRecord insert(TasksRecord task) {
