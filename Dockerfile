@@ -21,8 +21,10 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
+COPY server/jvm.options /app/jvm.options
 USER 10001
 ENV PORT=8080 MANAGEMENT_PORT=9090 TODO_DATA_DIR=/app/data
 EXPOSE 8080 9090
 # Orchestrators probe GET /health/live and /health/ready on PORT (the JRE image has no curl).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "org.springframework.boot.loader.launch.JarLauncher"]
+# The measured JVM options (server/jvm.options: 256 MiB heap, peak RSS under 512 MiB); give the container 768 MiB.
+ENTRYPOINT ["java", "@/app/jvm.options", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -37,6 +37,8 @@ WRK_TIMEOUT=10
 IDS_PER_USER=200
 CURSORS_PER_USER=20
 SERVER_ENV=()
+AOT=1
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS-@$REPO_DIR/server/jvm.options}
 
 usage() {
     cat <<'EOF'
@@ -57,13 +59,15 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --port N                 server port (default 18080, or the next free one)
   --pg-port N              PostgreSQL port (default 55432, or the next free one)
   --wrk-threads N          wrk threads at most (default: nproc)
+  --no-aot                 start the jar as it is, without building a JDK AOT cache first (ops/aot-cache.sh)
   --results-dir DIR        where the report goes (default bench/results; tuning experiments use bench/results/tuning)
   --server-env KEY=VALUE   an extra environment variable for the server (repeatable), e.g.
                            LOGGING_LEVEL_ACCESS=warn or DATABASE_POOL_SIZE=20; listed in the report
   -h, --help               this text
 
-Environment: JAVA_HOME (JDK 21+; else java on PATH), PG_BIN (PostgreSQL bin directory; default: the newest
-/usr/lib/postgresql/*/bin), BENCH_JAVA_OPTS (JVM options of the server), DATABASE_POOL_SIZE (passed on).
+Environment: JAVA_HOME (JDK 21+; else java on PATH; the AOT cache needs 25+), PG_BIN (PostgreSQL bin directory;
+default: the newest /usr/lib/postgresql/*/bin), BENCH_JAVA_OPTS (JVM options of the server; default
+@server/jvm.options, as deployed), DATABASE_POOL_SIZE (passed on).
 Needs: wrk, jq, curl, openssl, PostgreSQL server binaries with pgbench; gnuplot for the chart.
 EOF
 }
@@ -99,6 +103,7 @@ while (($#)); do
         --pg-port) PG_PORT=$2; shift ;;
         --wrk-threads) WRK_THREADS=$2; shift ;;
         --results-dir) RESULTS_DIR=$2; shift ;;
+        --no-aot) AOT=0 ;;
         --server-env) [[ $2 == *=* ]] || die "--server-env takes KEY=VALUE"; SERVER_ENV+=("$2"); shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -252,7 +257,7 @@ start_server() {
     local t0 t1
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    env -i "${server_env[@]}" "$JAVA" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >>"$WORK/server.log" 2>&1 &
+    env -i "${server_env[@]}" "$JAVA" ${BENCH_JAVA_OPTS:-} "${LAUNCH[@]}" >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     until curl -fsS -o /dev/null --max-time 1 "$BASE_URL/health" 2>/dev/null; do
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -270,6 +275,7 @@ start_server() {
     READY_MS=$(((t1 - t0) / 1000000))
 }
 
+LAUNCH=(-jar "$JAR")
 log "starting the server on an empty database (Flyway creates the schema)"
 start_server
 READY_MS_EMPTY=$READY_MS
@@ -292,6 +298,24 @@ stop_server
 start_server
 READY_MS_SEEDED=$READY_MS
 log "  ready in ${READY_MS_SEEDED} ms"
+
+READY_MS_AOT=null
+if ((AOT)); then
+    version=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    if ((${version%%.*} >= 25)); then
+        log "building a JDK AOT cache for the jar (ops/aot-cache.sh) and restarting the server with it"
+        stop_server
+        JAVA_OPTS=${BENCH_JAVA_OPTS:-} DATABASE_URL=$DATABASE_URL JWT_SECRET=$JWT_SECRET JAVA_HOME=$(dirname "$(dirname "$JAVA")") \
+            "$REPO_DIR/ops/aot-cache.sh" --jar "$JAR" --out "$WORK/aot" >"$WORK/aot.log" 2>&1 ||
+            { cat "$WORK/aot.log" >&2; die "building the AOT cache failed"; }
+        LAUNCH=(-XX:AOTCache="$WORK/aot/todo-api.aot" -jar "$WORK/aot/$(basename "$JAR")")
+        start_server
+        READY_MS_AOT=$READY_MS
+        log "  ready in ${READY_MS_AOT} ms with the AOT cache"
+    else
+        echo "bench: java $version has no AOT cache (JDK 25+); measuring the plain jar" >&2
+    fi
+fi
 
 # ------------------------------------------------------------------------------- tokens, ids, cursors
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -542,7 +566,7 @@ jq -n \
     --argjson warmup "$WARMUP" --argjson duration "$DURATION" --arg concurrency "$CONCURRENCY" \
     --argjson users "$USERS" --argjson tasks_per_user "$TASKS_PER_USER" --argjson tasks "$N_TASKS" \
     --argjson tags "$N_TAGS" --argjson task_tags "$N_TASK_TAGS" --argjson completed "$N_COMPLETED" --arg db_size "$DB_SIZE" \
-    --argjson seed_ms "$SEED_MS" --argjson ready_empty "$READY_MS_EMPTY" --argjson ready_seeded "$READY_MS_SEEDED" \
+    --argjson seed_ms "$SEED_MS" --argjson ready_empty "$READY_MS_EMPTY" --argjson ready_seeded "$READY_MS_SEEDED" --argjson ready_aot "$READY_MS_AOT" \
     --arg server_env "${SERVER_ENV[*]}" \
     --arg pool "$(printf '%s\n' "${SERVER_ENV[@]}" | sed -n 's/^DATABASE_POOL_SIZE=//p' | tail -1 | grep . ||
         echo "${DATABASE_POOL_SIZE:-10 (default)}")" --argjson wrk_threads "$WRK_THREADS" \

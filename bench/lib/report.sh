@@ -78,6 +78,9 @@ m() { jq -r "$1" "$META"; }
     echo "  $(m .tags) tags, $(m .task_tags) task–tag links; database $(m .db_size). Seeded with SQL in $(m '.seed_ms / 100 | round / 10') s."
     echo "- Server start to ready (\`GET /health\` 200), external PostgreSQL: **$(m .ready_seeded) ms** on the seeded"
     echo "  database ($(m .ready_empty) ms for the very first start, which runs the Flyway migrations)."
+    if [[ $(m '.ready_aot // "null"') != null ]]; then
+        echo "- With the JDK AOT cache (\`ops/aot-cache.sh\`; the server measured below was started this way): **$(m .ready_aot) ms**."
+    fi
     echo "- Server: default settings but \`AUTH_RATE_LIMIT_PER_MINUTE=1000000\`$([[ -n $(m .server_env) ]] && echo " and \`$(m .server_env)\`"); \`DATABASE_POOL_SIZE\` $(m .pool)."
     echo "  Requests carry access tokens minted for the seeded users; each picks a random user and random task."
     echo
