@@ -34,13 +34,13 @@ public class RenderedSql {
     }
 
     /** A query of one fixed shape whose SQL is rendered now; its parameters are bound in order of appearance. */
-    public Prepared prepare(Select<?> template, int parameters) {
+    public Prepared prepare(ResultQuery<?> template, int parameters) {
         List<Object> binds = template.getBindValues();
         if (binds.size() != parameters) { // a constant jOOQ turned into a bind value would shift every position
             throw new IllegalStateException("Expected " + parameters + " bind parameters, jOOQ renders " + binds.size()
                     + ": " + db.render(template));
         }
-        return new Prepared(db, db.render(template), template.getSelect());
+        return new Prepared(db, db.render(template), List.of(template.fields()));
     }
 
     /** SQL rendered once; each run binds new values in the order the parameters appear in it. */

@@ -4,6 +4,7 @@ import static dev.todoapi.db.jooq.Tables.TAGS;
 import static dev.todoapi.db.jooq.Tables.TASKS;
 import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
 
+import dev.todoapi.database.RenderedSql;
 import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 
@@ -33,9 +35,13 @@ public class TagRepository {
             DSL.count(TASKS.ID).filterWhere(TASKS.COMPLETED.isFalse()).as("open_task_count");
 
     private final DSLContext db;
+    private final RenderedSql.Prepared byLowerNames;
 
-    TagRepository(DSLContext db) {
+    TagRepository(DSLContext db, RenderedSql rendered) {
         this.db = db;
+        this.byLowerNames = rendered.prepare(db.selectFrom(TAGS).where(
+                TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
+                DSL.lower(TAGS.NAME).eq(DSL.any(DSL.param("names", SQLDataType.VARCHAR.array())))), 2);
     }
 
     List<TagWithCount> listWithCounts(String userId) {
@@ -131,8 +137,8 @@ public class TagRepository {
 
     private Map<String, TagsRecord> findByLowerNames(String userId, Collection<String> lowerNames) {
         Map<String, TagsRecord> found = new HashMap<>();
-        for (TagsRecord tag : db.selectFrom(TAGS)
-                .where(TAGS.USER_ID.eq(userId), DSL.lower(TAGS.NAME).in(lowerNames)).fetch()) {
+        for (Record row : byLowerNames.bind(userId, lowerNames.toArray(String[]::new)).fetch()) {
+            TagsRecord tag = row.into(TAGS);
             found.put(tag.getName().toLowerCase(Locale.ROOT), tag);
         }
         return found;

@@ -62,6 +62,8 @@ class TaskRepository {
     private final RenderedSql.Prepared find;
     private final RenderedSql.Prepared lock;
     private final RenderedSql.Prepared tagsByIds;
+    private final RenderedSql.Prepared insert;
+    private final RenderedSql.Prepared update;
 
     TaskRepository(DSLContext db, RenderedSql rendered) {
         this.db = db;
@@ -72,6 +74,28 @@ class TaskRepository {
         this.tagsByIds = rendered.prepare(db.select(TAGS.ID, TAGS.NAME, TAGS.COLOR).from(TAGS).where(
                 TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
                 TAGS.ID.eq(DSL.any(DSL.param("ids", SQLDataType.UUID.array())))), 2);
+        this.insert = rendered.prepare(db.insertInto(TASKS)
+                .set(TASKS.USER_ID, DSL.param("user_id", TASKS.USER_ID))
+                .set(TASKS.TITLE, DSL.param("title", TASKS.TITLE))
+                .set(TASKS.DESCRIPTION, DSL.param("description", TASKS.DESCRIPTION))
+                .set(TASKS.PRIORITY, DSL.param("priority", TASKS.PRIORITY))
+                .set(TASKS.DUE_DATE, DSL.param("due_date", TASKS.DUE_DATE))
+                .set(TASKS.RECURRENCE_RULE, DSL.param("recurrence_rule", TASKS.RECURRENCE_RULE))
+                .set(TASKS.COMPLETED, DSL.param("completed", TASKS.COMPLETED))
+                .set(TASKS.COMPLETED_AT, DSL.param("completed_at", TASKS.COMPLETED_AT))
+                .returning(), 8);
+        this.update = rendered.prepare(db.update(TASKS)
+                .set(TASKS.TITLE, DSL.param("title", TASKS.TITLE))
+                .set(TASKS.DESCRIPTION, DSL.param("description", TASKS.DESCRIPTION))
+                .set(TASKS.PRIORITY, DSL.param("priority", TASKS.PRIORITY))
+                .set(TASKS.DUE_DATE, DSL.param("due_date", TASKS.DUE_DATE))
+                .set(TASKS.RECURRENCE_RULE, DSL.param("recurrence_rule", TASKS.RECURRENCE_RULE))
+                .set(TASKS.COMPLETED, DSL.param("completed", TASKS.COMPLETED))
+                .set(TASKS.COMPLETED_AT, DSL.param("completed_at", TASKS.COMPLETED_AT))
+                .set(TASKS.VERSION, TASKS.VERSION.plus(DSL.inline(1)))
+                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(byId)
+                .returning(), 9);
     }
 
     Optional<TaskView> find(String userId, UUID taskId) {
@@ -83,35 +107,35 @@ class TaskRepository {
         return lock.bind(userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
+    // Values are bound as typed parameters, so a null is a null of the column's type.
     TasksRecord insert(TasksRecord task) {
-        return db.insertInto(TASKS)
-                .set(TASKS.USER_ID, task.getUserId())
-                .set(TASKS.TITLE, task.getTitle())
-                .set(TASKS.DESCRIPTION, task.getDescription())
-                .set(TASKS.PRIORITY, task.getPriority())
-                .set(TASKS.DUE_DATE, task.getDueDate())
-                .set(TASKS.RECURRENCE_RULE, task.getRecurrenceRule())
-                .set(TASKS.COMPLETED, task.getCompleted() != null && task.getCompleted())
-                .set(TASKS.COMPLETED_AT, task.getCompletedAt())
-                .returning()
-                .fetchSingle();
+        return insert.bind(
+                        DSL.val(task.getUserId(), TASKS.USER_ID),
+                        DSL.val(task.getTitle(), TASKS.TITLE),
+                        DSL.val(task.getDescription(), TASKS.DESCRIPTION),
+                        DSL.val(task.getPriority(), TASKS.PRIORITY),
+                        DSL.val(task.getDueDate(), TASKS.DUE_DATE),
+                        DSL.val(task.getRecurrenceRule(), TASKS.RECURRENCE_RULE),
+                        DSL.val(task.getCompleted() != null && task.getCompleted(), TASKS.COMPLETED),
+                        DSL.val(task.getCompletedAt(), TASKS.COMPLETED_AT))
+                .fetchSingle()
+                .into(TASKS);
     }
 
     /** Writes the locked task's new field values and bumps its version. */
     TasksRecord update(TasksRecord task) {
-        return db.update(TASKS)
-                .set(TASKS.TITLE, task.getTitle())
-                .set(TASKS.DESCRIPTION, task.getDescription())
-                .set(TASKS.PRIORITY, task.getPriority())
-                .set(TASKS.DUE_DATE, task.getDueDate())
-                .set(TASKS.RECURRENCE_RULE, task.getRecurrenceRule())
-                .set(TASKS.COMPLETED, task.getCompleted())
-                .set(TASKS.COMPLETED_AT, task.getCompletedAt())
-                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
-                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(TASKS.USER_ID.eq(task.getUserId()), TASKS.ID.eq(task.getId()))
-                .returning()
-                .fetchSingle();
+        return update.bind(
+                        DSL.val(task.getTitle(), TASKS.TITLE),
+                        DSL.val(task.getDescription(), TASKS.DESCRIPTION),
+                        DSL.val(task.getPriority(), TASKS.PRIORITY),
+                        DSL.val(task.getDueDate(), TASKS.DUE_DATE),
+                        DSL.val(task.getRecurrenceRule(), TASKS.RECURRENCE_RULE),
+                        DSL.val(task.getCompleted(), TASKS.COMPLETED),
+                        DSL.val(task.getCompletedAt(), TASKS.COMPLETED_AT),
+                        DSL.val(task.getUserId(), TASKS.USER_ID),
+                        DSL.val(task.getId(), TASKS.ID))
+                .fetchSingle()
+                .into(TASKS);
     }
 
     boolean delete(String userId, UUID taskId) {
