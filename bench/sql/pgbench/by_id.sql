@@ -1,9 +1,7 @@
--- What GET /api/v1/tasks/{id} sends: the task, then its tags, in a read-only transaction.
+-- What GET /api/v1/tasks/{id} sends: one statement, the task with its tags as a jOOQ MULTISET (jsonb), no transaction.
 \set u random(1, :users)
 \set n random(1, :tasks)
-BEGIN READ ONLY;
-SELECT * FROM tasks WHERE user_id = 'bench-user-' || :u AND id = md5('bench-task-' || :u || '-' || :n)::uuid;
-SELECT tt.task_id, g.* FROM task_tags tt JOIN tags g ON g.user_id = tt.user_id AND g.id = tt.tag_id
- WHERE tt.user_id = 'bench-user-' || :u AND tt.task_id IN (md5('bench-task-' || :u || '-' || :n)::uuid)
- ORDER BY lower(g.name);
-COMMIT;
+SELECT t.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(g.id, g.name, g.color) ORDER BY lower(g.name)), jsonb_build_array())
+             FROM task_tags tt JOIN tags g ON g.user_id = tt.user_id AND g.id = tt.tag_id
+             WHERE tt.user_id = t.user_id AND tt.task_id = t.id) AS tags
+FROM tasks t WHERE t.user_id = 'bench-user-' || :u AND t.id = md5('bench-task-' || :u || '-' || :n)::uuid;

@@ -1,15 +1,11 @@
--- What GET /api/v1/tasks?status=pending|completed&priority=low|medium|high sends: a filtered first page, then tags.
+-- What GET /api/v1/tasks?status=pending|completed&priority=low|medium|high sends: a filtered first page with tag
+-- ids, then the tags by id.
 \set u random(1, :users)
 \set s random(0, 1)
 \set p random(1, 3)
-BEGIN READ ONLY;
-SELECT * FROM tasks WHERE user_id = 'bench-user-' || :u AND completed = (:s = 1)
-   AND priority = (ARRAY['low', 'medium', 'high'])[:p]
- ORDER BY created_at DESC, id DESC LIMIT 51;
-SELECT tt.task_id, g.* FROM task_tags tt JOIN tags g ON g.user_id = tt.user_id AND g.id = tt.tag_id
- WHERE tt.user_id = 'bench-user-' || :u
-   AND tt.task_id IN (SELECT id FROM tasks WHERE user_id = 'bench-user-' || :u AND completed = (:s = 1)
-                         AND priority = (ARRAY['low', 'medium', 'high'])[:p]
-                       ORDER BY created_at DESC, id DESC LIMIT 50)
- ORDER BY lower(g.name);
-COMMIT;
+SELECT t.*, array(SELECT tt.tag_id FROM task_tags tt WHERE tt.user_id = t.user_id AND tt.task_id = t.id) AS tag_ids
+FROM tasks t WHERE t.user_id = 'bench-user-' || :u AND t.completed = (:s = 1)
+   AND t.priority = (ARRAY['low', 'medium', 'high'])[:p]
+ ORDER BY t.created_at DESC, t.id DESC LIMIT 51;
+SELECT id, name, color FROM tags WHERE user_id = 'bench-user-' || :u
+   AND id = ANY (ARRAY(SELECT md5('bench-tag-' || :u || '-' || k)::uuid FROM generate_series(0, 7) AS k));

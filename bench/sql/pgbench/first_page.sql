@@ -1,9 +1,7 @@
--- What GET /api/v1/tasks sends: the first page of 50 (+1 to know whether more follow), newest first, then their tags.
+-- What GET /api/v1/tasks sends (no transaction): the first page of 50 (+1 to know whether more follow), newest
+-- first, each task with the ids of its tags; then the page's tags by id (here: all 8 of the user's, as a page has).
 \set u random(1, :users)
-BEGIN READ ONLY;
-SELECT * FROM tasks WHERE user_id = 'bench-user-' || :u ORDER BY created_at DESC, id DESC LIMIT 51;
-SELECT tt.task_id, g.* FROM task_tags tt JOIN tags g ON g.user_id = tt.user_id AND g.id = tt.tag_id
- WHERE tt.user_id = 'bench-user-' || :u
-   AND tt.task_id IN (SELECT id FROM tasks WHERE user_id = 'bench-user-' || :u ORDER BY created_at DESC, id DESC LIMIT 50)
- ORDER BY lower(g.name);
-COMMIT;
+SELECT t.*, array(SELECT tt.tag_id FROM task_tags tt WHERE tt.user_id = t.user_id AND tt.task_id = t.id) AS tag_ids
+FROM tasks t WHERE t.user_id = 'bench-user-' || :u ORDER BY t.created_at DESC, t.id DESC LIMIT 51;
+SELECT id, name, color FROM tags WHERE user_id = 'bench-user-' || :u
+   AND id = ANY (ARRAY(SELECT md5('bench-tag-' || :u || '-' || k)::uuid FROM generate_series(0, 7) AS k));

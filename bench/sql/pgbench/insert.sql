@@ -1,4 +1,4 @@
--- What POST /api/v1/tasks with one existing tag sends: insert the task, find the tag, set the task's tags.
+-- What POST /api/v1/tasks with one existing tag sends: insert the task, find the tag, tag the new task.
 -- Rows are titled 'pgbench insert' and deleted by run.sh after the pgbench phase.
 \set u random(1, :users)
 \set p random(1, 3)
@@ -7,7 +7,6 @@ INSERT INTO tasks (user_id, title, description, priority, due_date, recurrence_r
 VALUES ('bench-user-' || :u, 'pgbench insert', 'Created by pgbench', (ARRAY['low', 'medium', 'high'])[:p],
         to_timestamp(:base) + interval '3 days', NULL, false, NULL)
 RETURNING id AS new_id \gset
-SELECT * FROM tags WHERE user_id = 'bench-user-' || :u AND lower(name) IN ('work');
-DELETE FROM task_tags WHERE user_id = 'bench-user-' || :u AND task_id = :new_id;
+SELECT * FROM tags WHERE user_id = 'bench-user-' || :u AND lower(name) = ANY (ARRAY['work']);
 INSERT INTO task_tags (user_id, task_id, tag_id) VALUES ('bench-user-' || :u, :new_id, md5('bench-tag-' || :u || '-0')::uuid);
 COMMIT;
