@@ -1,9 +1,16 @@
 package dev.todoapi.tag;
 
+import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.web.ApiException;
+import java.util.Comparator;
+import java.util.Locale;
 
 /** Tag names are trimmed and may not be blank (the database checks the same). */
 public final class TagNames {
+
+    /** The order a task's tags are shown in: by name, ignoring case. */
+    public static final Comparator<TagsRecord> ORDER =
+            Comparator.comparing((TagsRecord tag) -> tag.getName().toLowerCase(Locale.ROOT));
 
     private TagNames() {}
 

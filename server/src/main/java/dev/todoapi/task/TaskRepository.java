@@ -7,12 +7,12 @@ import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
 import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import dev.todoapi.database.RenderedSql;
+import dev.todoapi.tag.TagNames;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
@@ -54,8 +54,9 @@ class TaskRepository {
                     .where(TASK_TAGS.USER_ID.eq(TASKS.USER_ID), TASK_TAGS.TASK_ID.eq(TASKS.ID)))
             .as("tag_ids");
 
-    private static final Comparator<TagsRecord> BY_NAME =
-            Comparator.comparing((TagsRecord tag) -> tag.getName().toLowerCase(Locale.ROOT));
+    /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+            TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT);
 
     private final DSLContext db;
     private final RenderedSql rendered;
@@ -74,28 +75,20 @@ class TaskRepository {
         this.tagsByIds = rendered.prepare(db.select(TAGS.ID, TAGS.NAME, TAGS.COLOR).from(TAGS).where(
                 TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
                 TAGS.ID.eq(DSL.any(DSL.param("ids", SQLDataType.UUID.array())))), 2);
+        Map<Field<?>, Field<?>> writable = new LinkedHashMap<>();
+        for (Field<?> field : WRITABLE) {
+            writable.put(field, DSL.param(field.getName(), field));
+        }
         this.insert = rendered.prepare(db.insertInto(TASKS)
                 .set(TASKS.USER_ID, DSL.param("user_id", TASKS.USER_ID))
-                .set(TASKS.TITLE, DSL.param("title", TASKS.TITLE))
-                .set(TASKS.DESCRIPTION, DSL.param("description", TASKS.DESCRIPTION))
-                .set(TASKS.PRIORITY, DSL.param("priority", TASKS.PRIORITY))
-                .set(TASKS.DUE_DATE, DSL.param("due_date", TASKS.DUE_DATE))
-                .set(TASKS.RECURRENCE_RULE, DSL.param("recurrence_rule", TASKS.RECURRENCE_RULE))
-                .set(TASKS.COMPLETED, DSL.param("completed", TASKS.COMPLETED))
-                .set(TASKS.COMPLETED_AT, DSL.param("completed_at", TASKS.COMPLETED_AT))
-                .returning(), 8);
+                .set(writable)
+                .returning(), 1 + WRITABLE.size());
         this.update = rendered.prepare(db.update(TASKS)
-                .set(TASKS.TITLE, DSL.param("title", TASKS.TITLE))
-                .set(TASKS.DESCRIPTION, DSL.param("description", TASKS.DESCRIPTION))
-                .set(TASKS.PRIORITY, DSL.param("priority", TASKS.PRIORITY))
-                .set(TASKS.DUE_DATE, DSL.param("due_date", TASKS.DUE_DATE))
-                .set(TASKS.RECURRENCE_RULE, DSL.param("recurrence_rule", TASKS.RECURRENCE_RULE))
-                .set(TASKS.COMPLETED, DSL.param("completed", TASKS.COMPLETED))
-                .set(TASKS.COMPLETED_AT, DSL.param("completed_at", TASKS.COMPLETED_AT))
+                .set(writable)
                 .set(TASKS.VERSION, TASKS.VERSION.plus(DSL.inline(1)))
                 .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(byId)
-                .returning(), 9);
+                .returning(), WRITABLE.size() + 2);
     }
 
     Optional<TaskView> find(String userId, UUID taskId) {
@@ -107,35 +100,32 @@ class TaskRepository {
         return lock.bind(userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
-    // Values are bound as typed parameters, so a null is a null of the column's type.
     TasksRecord insert(TasksRecord task) {
-        return insert.bind(
-                        DSL.val(task.getUserId(), TASKS.USER_ID),
-                        DSL.val(task.getTitle(), TASKS.TITLE),
-                        DSL.val(task.getDescription(), TASKS.DESCRIPTION),
-                        DSL.val(task.getPriority(), TASKS.PRIORITY),
-                        DSL.val(task.getDueDate(), TASKS.DUE_DATE),
-                        DSL.val(task.getRecurrenceRule(), TASKS.RECURRENCE_RULE),
-                        DSL.val(task.getCompleted() != null && task.getCompleted(), TASKS.COMPLETED),
-                        DSL.val(task.getCompletedAt(), TASKS.COMPLETED_AT))
-                .fetchSingle()
-                .into(TASKS);
+        List<Object> values = new ArrayList<>(1 + WRITABLE.size());
+        values.add(DSL.val(task.getUserId(), TASKS.USER_ID));
+        values.addAll(writableValues(task));
+        return insert.bind(values.toArray()).fetchSingle().into(TASKS);
     }
 
     /** Writes the locked task's new field values and bumps its version. */
     TasksRecord update(TasksRecord task) {
-        return update.bind(
-                        DSL.val(task.getTitle(), TASKS.TITLE),
-                        DSL.val(task.getDescription(), TASKS.DESCRIPTION),
-                        DSL.val(task.getPriority(), TASKS.PRIORITY),
-                        DSL.val(task.getDueDate(), TASKS.DUE_DATE),
-                        DSL.val(task.getRecurrenceRule(), TASKS.RECURRENCE_RULE),
-                        DSL.val(task.getCompleted(), TASKS.COMPLETED),
-                        DSL.val(task.getCompletedAt(), TASKS.COMPLETED_AT),
-                        DSL.val(task.getUserId(), TASKS.USER_ID),
-                        DSL.val(task.getId(), TASKS.ID))
-                .fetchSingle()
-                .into(TASKS);
+        List<Object> values = writableValues(task);
+        values.add(DSL.val(task.getUserId(), TASKS.USER_ID));
+        values.add(DSL.val(task.getId(), TASKS.ID));
+        return update.bind(values.toArray()).fetchSingle().into(TASKS);
+    }
+
+    /** The task's values of the WRITABLE fields, as typed parameters (a null is a null of the column's type). */
+    private static List<Object> writableValues(TasksRecord task) {
+        List<Object> values = new ArrayList<>(WRITABLE.size() + 2);
+        for (Field<?> field : WRITABLE) {
+            values.add(typedValue(task, field));
+        }
+        return values;
+    }
+
+    private static <T> Object typedValue(TasksRecord task, Field<T> field) {
+        return DSL.val(task.get(field), field);
     }
 
     boolean delete(String userId, UUID taskId) {
@@ -204,7 +194,7 @@ class TaskRepository {
                         taskTags.add(tag);
                     }
                 }
-                taskTags.sort(BY_NAME);
+                taskTags.sort(TagNames.ORDER);
             }
             views.add(new TaskView(row.into(TASKS), taskTags));
         }

@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -223,7 +222,7 @@ public class Tasks {
 
     /** Tags are shown in name order, as reads return them. */
     private static List<TagsRecord> byName(List<TagsRecord> tags) {
-        return tags.stream().sorted(java.util.Comparator.comparing((TagsRecord t) -> t.getName().toLowerCase(java.util.Locale.ROOT))).toList();
+        return tags.stream().sorted(TagNames.ORDER).toList();
     }
 
     private static void setCompleted(TasksRecord task, boolean completed) {
