@@ -3,9 +3,10 @@
 \set u random(1, :users)
 \set p random(1, 3)
 BEGIN;
-INSERT INTO tasks (user_id, title, description, priority, due_date, recurrence_rule, completed, completed_at)
+INSERT INTO tasks (user_id, title, description, priority, due_date, recurrence_rule, completed, completed_at,
+                   next_occurrence_created)
 VALUES ('bench-user-' || :u, 'pgbench insert', 'Created by pgbench', (ARRAY['low', 'medium', 'high'])[:p],
-        to_timestamp(:base) + interval '3 days', NULL, false, NULL)
+        to_timestamp(:base) + interval '3 days', NULL, false, NULL, false)
 RETURNING id AS new_id \gset
 SELECT * FROM tags WHERE user_id = 'bench-user-' || :u AND lower(name) = ANY (ARRAY['work']);
 INSERT INTO task_tags (user_id, task_id, tag_id) VALUES ('bench-user-' || :u, :new_id, md5('bench-tag-' || :u || '-0')::uuid);

@@ -81,7 +81,30 @@ class MigrationsTest {
     static Stream<UpgradeScenario> upgradeScenarios() {
         return Stream.of(new UpgradeScenario(
                 "V1 -> latest keeps users, tasks, tags, task_tags", "1",
-                MigrationsTest::seedV1, MigrationsTest::verifyV1Rows));
+                MigrationsTest::seedV1, MigrationsTest::verifyV1Rows),
+                new UpgradeScenario(
+                "V2 -> latest keeps the rows and marks completed recurring tasks as having spawned their next occurrence", "2",
+                c -> { seedV1(c); seedOpenRecurringTask(c); },
+                c -> { verifyV1Rows(c); verifyNextOccurrenceCreated(c); }));
+    }
+
+    static final String OPEN_TASK_ID = "7a2e3f4d-5b6c-4d7e-8f90-a1b2c3d4e5f6";
+
+    static void seedOpenRecurringTask(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("""
+                    INSERT INTO tasks (user_id, id, title, priority, due_date, recurrence_rule)
+                    VALUES ('%s', '%s', 'Water plants', 'low', '2025-01-06T08:00:00Z', 'FREQ=DAILY')"""
+                    .formatted(USER_ID, OPEN_TASK_ID));
+        }
+    }
+
+    /** The completed recurring task spawned its occurrence when it was completed; the open one has not yet. */
+    static void verifyNextOccurrenceCreated(Connection c) throws SQLException {
+        assertThat(row(c, "SELECT next_occurrence_created::text FROM tasks WHERE user_id = '" + USER_ID
+                + "' AND id = '" + TASK_ID + "'")).containsExactly("true");
+        assertThat(row(c, "SELECT next_occurrence_created::text, title FROM tasks WHERE user_id = '" + USER_ID
+                + "' AND id = '" + OPEN_TASK_ID + "'")).containsExactly("false", "Water plants");
     }
 
     @ParameterizedTest(name = "{0}")

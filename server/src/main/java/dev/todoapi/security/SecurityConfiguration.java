@@ -51,6 +51,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import dev.todoapi.web.MalformedRequestFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -75,6 +78,17 @@ public class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Spring Security's firewall, with header values checked the way {@link MalformedRequestFilter} checks them
+     * (which runs first and names the header in a 400): control characters are refused, obs-text is not.
+     */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderValues(value -> MalformedRequestFilter.allowed(value, false));
+        return firewall;
     }
 
     @Bean
@@ -191,7 +205,12 @@ public class SecurityConfiguration {
                 .oauth2ResourceServer(oauth -> oauth
                         .authenticationManagerResolver(issuerResolver)
                         .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(accessDeniedHandler))
+                        .accessDeniedHandler(accessDeniedHandler)
+                        // RFC 9728 metadata that is true: bearer tokens in the Authorization header, not bound
+                        // to client certificates (Spring's default claims they are).
+                        .protectedResourceMetadata(metadata -> metadata.protectedResourceMetadataCustomizer(builder -> builder
+                                .resourceName("Todo API")
+                                .claims(claims -> claims.remove("tls_client_certificate_bound_access_tokens")))))
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(accessDeniedHandler));

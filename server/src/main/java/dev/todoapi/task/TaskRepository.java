@@ -56,7 +56,7 @@ class TaskRepository {
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
     private static final List<Field<?>> WRITABLE = List.of(TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
-            TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT);
+            TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
     private final RenderedSql rendered;
@@ -101,6 +101,9 @@ class TaskRepository {
     }
 
     TasksRecord insert(TasksRecord task) {
+        if (task.getNextOccurrenceCreated() == null) {
+            task.setNextOccurrenceCreated(false); // a new task has spawned nothing (the column is NOT NULL)
+        }
         List<Object> values = new ArrayList<>(1 + WRITABLE.size());
         values.add(DSL.val(task.getUserId(), TASKS.USER_ID));
         values.addAll(writableValues(task));

@@ -3,6 +3,7 @@ package dev.todoapi.task;
 import dev.todoapi.api.model.Priority;
 import dev.todoapi.api.model.TagRef;
 import dev.todoapi.api.model.Task;
+import dev.todoapi.api.model.TaskOccurrence;
 import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import java.util.ArrayList;
@@ -15,22 +16,38 @@ final class TaskRepresentation {
 
     static Task of(TaskView view) {
         TasksRecord row = view.task();
+        Task task = new Task(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
+                Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+        task.setDescription(row.getDescription());
+        task.setCompletedAt(row.getCompletedAt());
+        task.setDueDate(row.getDueDate());
+        task.setRecurrenceRule(row.getRecurrenceRule());
+        if (view.nextOccurrence() != null) {
+            task.setNextOccurrence(occurrence(view.nextOccurrence()));
+        }
+        return task;
+    }
+
+    /** The same fields as a Task, in the contract's non-recursive schema for a spawned occurrence. */
+    private static TaskOccurrence occurrence(TaskView view) {
+        TasksRecord row = view.task();
+        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
+                Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+        task.setDescription(row.getDescription());
+        task.setCompletedAt(row.getCompletedAt());
+        task.setDueDate(row.getDueDate());
+        task.setRecurrenceRule(row.getRecurrenceRule());
+        return task;
+    }
+
+    private static List<TagRef> tagRefs(TaskView view) {
         List<TagRef> tags = new ArrayList<>(view.tags().size());
         for (TagsRecord tag : view.tags()) {
             TagRef ref = new TagRef(tag.getId(), tag.getName());
             ref.setColor(tag.getColor());
             tags.add(ref);
         }
-        Task task = new Task(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
-                Priority.fromValue(row.getPriority()), tags, row.getCreatedAt(), row.getUpdatedAt());
-        task.setDescription(row.getDescription());
-        task.setCompletedAt(row.getCompletedAt());
-        task.setDueDate(row.getDueDate());
-        task.setRecurrenceRule(row.getRecurrenceRule());
-        if (view.nextOccurrence() != null) {
-            task.setNextOccurrence(of(view.nextOccurrence()));
-        }
-        return task;
+        return tags;
     }
 
     static List<Task> of(List<TaskView> views) {

@@ -133,7 +133,7 @@ public class Tasks {
         setCompleted(task, valid.completed());
         List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
         tags.setTagsOfTask(userId, taskId, taskTags);
-        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+        return saved(userId, task, taskTags, wasCompleted);
     }
 
     /** Applies a merge patch: present fields are set, null clears, absent fields stay. */
@@ -170,7 +170,7 @@ public class Tasks {
         } else {
             taskTags = current.tags();
         }
-        return saved(userId, tasks.update(task), taskTags, wasCompleted);
+        return saved(userId, task, taskTags, wasCompleted);
     }
 
     @Transactional
@@ -194,24 +194,32 @@ public class Tasks {
         TasksRecord task = current.task();
         boolean wasCompleted = task.getCompleted();
         setCompleted(task, completed);
-        return saved(userId, tasks.update(task), current.tags(), wasCompleted);
+        return saved(userId, task, current.tags(), wasCompleted);
     }
 
     /**
-     * The saved task; when it has just been completed and recurs from a due date, its next occurrence
-     * is created in the same transaction (same title, description, priority, tags and rule).
+     * Saves the changed task; when it has just been completed and recurs from a due date, its next
+     * occurrence is created in the same transaction (same title, description, priority, tags and rule),
+     * once: the task notes that it has spawned it, so reopening and completing it again spawns nothing.
      */
-    private TaskView saved(String userId, TasksRecord task, List<TagsRecord> taskTags, boolean wasCompleted) {
+    private TaskView saved(String userId, TasksRecord changed, List<TagsRecord> taskTags, boolean wasCompleted) {
+        java.util.Optional<Recurrence.Next> occurrence = java.util.Optional.empty();
+        if (!wasCompleted && changed.getCompleted() && !Boolean.TRUE.equals(changed.getNextOccurrenceCreated())
+                && changed.getRecurrenceRule() != null && changed.getDueDate() != null) {
+            occurrence = Recurrence.next(changed.getRecurrenceRule(), changed.getDueDate());
+            occurrence.ifPresent(ignored -> changed.setNextOccurrenceCreated(true));
+        }
+        TasksRecord task = tasks.update(changed);
         TaskView next = null;
-        if (!wasCompleted && task.getCompleted() && task.getRecurrenceRule() != null && task.getDueDate() != null) {
-            next = Recurrence.next(task.getRecurrenceRule(), task.getDueDate()).map(occurrence -> {
+        if (occurrence.isPresent()) {
+            next = occurrence.map(spawned -> {
                 TasksRecord created = tasks.insert(new TasksRecord()
                         .setUserId(userId)
                         .setTitle(task.getTitle())
                         .setDescription(task.getDescription())
                         .setPriority(task.getPriority())
-                        .setDueDate(occurrence.dueDate())
-                        .setRecurrenceRule(occurrence.rule())
+                        .setDueDate(spawned.dueDate())
+                        .setRecurrenceRule(spawned.rule())
                         .setCompleted(false));
                 tags.tagNewTask(userId, created.getId(), taskTags);
                 return new TaskView(created, taskTags);

@@ -75,9 +75,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         List<FieldError> errors = new ArrayList<>();
         for (var violation : ex.getConstraintViolations()) {
             String field = "";
+            Class<?>[] parameterTypes = null;
+            String methodName = null;
             for (var node : violation.getPropertyPath()) {
-                if (node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
-                    field = JsonNames.snakeCase(node.getName());
+                if (node.getKind() == jakarta.validation.ElementKind.METHOD) {
+                    methodName = node.getName();
+                    parameterTypes = node.as(jakarta.validation.Path.MethodNode.class).getParameterTypes().toArray(Class<?>[]::new);
+                } else if (node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                    int index = node.as(jakarta.validation.Path.ParameterNode.class).getParameterIndex();
+                    field = wireName(violation.getRootBeanClass(), methodName, parameterTypes, index, node.getName());
                 } else if (node.getName() != null && !field.isEmpty()) {
                     field = field + "." + JsonNames.snakeCase(node.getName());
                 }
@@ -112,6 +118,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         log.warn("Integrity violation on {} {}: {}", request.getMethod(), request.getRequestURI(), message);
         return Problems.response(HttpStatus.CONFLICT, ErrorCode.CONFLICT.name(),
                 "The request conflicts with the current state of the data; retry.", request, List.of(), null);
+    }
+
+    /**
+     * A header or parameter the firewall refused when something read it (MalformedRequestFilter catches the
+     * known cases first and names the header).
+     */
+    @ExceptionHandler({org.springframework.security.web.firewall.RequestRejectedException.class,
+            org.apache.tomcat.util.http.InvalidParameterException.class})
+    ResponseEntity<?> handleMalformed(Exception ex, HttpServletRequest request) {
+        log.debug("Malformed request on {}: {}", request.getRequestURI(), ex.getMessage());
+        return Problems.response(HttpStatus.BAD_REQUEST, ErrorCode.MALFORMED_REQUEST.name(),
+                "The request has a header, parameter or form field that is not well-formed.", request, List.of(), null);
     }
 
     @ExceptionHandler(Exception.class)
@@ -314,18 +332,44 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return false;
     }
 
+    /**
+     * The name a parameter has on the wire ({@code Idempotency-Key}, {@code If-Match}, {@code due_before}), from
+     * the generated interface's {@code @RequestHeader}/{@code @RequestParam}/{@code @PathVariable}.
+     */
+    private static String wireName(@Nullable Class<?> type, @Nullable String methodName, Class<?> @Nullable [] parameterTypes,
+            int index, String javaName) {
+        if (type != null && methodName != null && parameterTypes != null) {
+            java.lang.reflect.Method method = org.springframework.util.ReflectionUtils.findMethod(type, methodName, parameterTypes);
+            if (method != null) {
+                String name = parameterName(new org.springframework.core.annotation.AnnotatedMethod(method).getMethodParameters()[index]);
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return JsonNames.snakeCase(javaName);
+    }
+
     private static String parameterName(ParameterValidationResult result) {
-        var requestParam = result.getMethodParameter().getParameterAnnotation(
+        return parameterName(result.getMethodParameter());
+    }
+
+    private static String parameterName(org.springframework.core.MethodParameter parameter) {
+        var path = parameter.getParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class);
+        if (path != null && !path.value().isEmpty()) {
+            return path.value();
+        }
+        var requestParam = parameter.getParameterAnnotation(
                 org.springframework.web.bind.annotation.RequestParam.class);
         if (requestParam != null && !requestParam.name().isEmpty()) {
             return requestParam.name();
         }
-        var header = result.getMethodParameter().getParameterAnnotation(
+        var header = parameter.getParameterAnnotation(
                 org.springframework.web.bind.annotation.RequestHeader.class);
         if (header != null && !header.name().isEmpty()) {
             return header.name();
         }
-        String name = result.getMethodParameter().getParameterName();
+        String name = parameter.getParameterName();
         return name == null ? "" : JsonNames.snakeCase(name);
     }
 

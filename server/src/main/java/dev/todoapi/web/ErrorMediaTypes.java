@@ -11,15 +11,18 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * The generator derives each mapping's {@code produces} from every response of the operation, errors
- * included, so an operation whose only body is an error (a 204 DELETE, say) would "produce" only
- * application/problem+json and answer 406 to a client that accepts application/json. Error media types
- * describe failures, not what the operation negotiates: such mappings keep no produces condition.
+ * included, so a success could be negotiated as application/problem+json (a User body labelled as a
+ * problem, for a client that sent {@code Accept: application/problem+json}), and an operation whose only
+ * body is an error (a 204 DELETE) would answer 406 to a client that accepts application/json. Error media
+ * types describe failures, not what an operation negotiates: every mapping keeps only its success media
+ * types, so a success is application/json, and a client that accepts none of them gets 406 before the
+ * operation runs. Errors are problem+json whatever the client accepts.
  */
 @Configuration(proxyBeanMethods = false)
 class ErrorMediaTypes {
 
     @Bean
-    WebMvcRegistrations problemOnlyProducesIgnored() {
+    WebMvcRegistrations successMediaTypesOnly() {
         return new WebMvcRegistrations() {
             @Override
             public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
@@ -30,12 +33,16 @@ class ErrorMediaTypes {
                         if (info == null || info.getProducesCondition().isEmpty()) {
                             return info;
                         }
+                        java.util.List<String> success = new java.util.ArrayList<>();
+                        boolean problem = false;
                         for (MediaTypeExpression expression : info.getProducesCondition().getExpressions()) {
-                            if (!MediaType.APPLICATION_PROBLEM_JSON.equalsTypeAndSubtype(expression.getMediaType())) {
-                                return info;
+                            if (MediaType.APPLICATION_PROBLEM_JSON.equalsTypeAndSubtype(expression.getMediaType())) {
+                                problem = true;
+                            } else {
+                                success.add(expression.toString());
                             }
                         }
-                        return info.mutate().produces().build();
+                        return problem ? info.mutate().produces(success.toArray(String[]::new)).build() : info;
                     }
                 };
             }

@@ -52,9 +52,15 @@ public final class Problems {
     /** Writes a problem straight to the servlet response, for filters and security handlers outside Spring MVC. */
     public static void write(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
             HttpStatusCode status, String code, @Nullable String detail) throws IOException {
+        write(json, request, response, status, code, detail, List.of());
+    }
+
+    /** The same, with field errors (a parameter or header named in {@code errors[]}). */
+    public static void write(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
+            HttpStatusCode status, String code, @Nullable String detail, List<FieldError> errors) throws IOException {
         response.setStatus(status.value());
         response.setContentType(PROBLEM_JSON.toString());
-        json.writeValue(response.getOutputStream(), problem(status, code, detail, request.getRequestURI(), List.of()));
+        json.writeValue(response.getOutputStream(), problem(status, code, detail, request.getRequestURI(), errors));
     }
 
     private static String title(HttpStatusCode status, String code) {

@@ -43,6 +43,17 @@ class MetaApiTest extends ApiTestBase {
     }
 
     @Test
+    void protectedResourceMetadataClaimsOnlyWhatIsTrue() throws Exception {
+        MvcResult result = mvc.perform(get("/.well-known/oauth-protected-resource")).andReturn();
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        JsonNode metadata = body(result);
+        assertThat(metadata.has("tls_client_certificate_bound_access_tokens")).as("no certificate-bound tokens").isFalse();
+        assertThat(metadata.get("bearer_methods_supported").toString()).isEqualTo("[\"header\"]");
+        assertThat(metadata.get("resource").asString()).startsWith("http://localhost");
+    }
+
+    @Test
     void servesTheContractAsShipped() throws Exception {
         MvcResult result = mvc.perform(get("/openapi.yaml")).andReturn();
 

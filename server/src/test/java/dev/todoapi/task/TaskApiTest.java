@@ -364,6 +364,25 @@ class TaskApiTest extends TaskApiTestBase {
     }
 
     @Test
+    void reopeningAndCompletingAgainSpawnsNoSecondOccurrence() throws Exception {
+        String id = createTask(ada, "{\"title\": \"Water plants\", \"due_date\": \"2026-11-23T08:00:00Z\", "
+                + "\"recurrence_rule\": \"FREQ=DAILY\"}").get("id").asString();
+
+        JsonNode next = body(toggle(ada, id)).get("next_occurrence");
+        assertThat(next.get("due_date").asString()).isEqualTo("2026-11-24T08:00:00Z");
+        assertThat(body(toggle(ada, id)).get("completed").asBoolean()).isFalse();
+        assertThat(body(patchTask(ada, id, "{\"completed\": true}")).has("next_occurrence")).isFalse();
+        assertThat(body(toggle(ada, id)).get("completed").asBoolean()).isFalse();
+        assertThat(body(toggle(ada, id)).has("next_occurrence")).isFalse();
+
+        assertThat(db.fetchCount(TASKS)).isEqualTo(2);
+        // The spawned occurrence recurs in turn, once.
+        assertThat(body(toggle(ada, next.get("id").asString())).get("next_occurrence").get("due_date").asString())
+                .isEqualTo("2026-11-25T08:00:00Z");
+        assertThat(db.fetchCount(TASKS)).isEqualTo(3);
+    }
+
+    @Test
     void noDueDateNoNextOccurrence() throws Exception {
         String id = createTask(ada, "{\"title\": \"Someday\", \"recurrence_rule\": \"FREQ=DAILY\"}").get("id").asString();
 

@@ -129,6 +129,77 @@ class ErrorResponsesTest extends ApiTestBase {
     }
 
     @Test
+    void aSuccessIsNeverLabelledAProblem() throws Exception {
+        var ada = register();
+
+        MvcResult onlyProblems = callBad(get("/api/v1/auth/me").header("Authorization", ada.bearer())
+                .header("Accept", "application/problem+json"));
+        assertProblem(onlyProblems, 406, "NOT_ACCEPTABLE");
+
+        MvcResult either = call(get("/api/v1/auth/me").header("Authorization", ada.bearer())
+                .header("Accept", "application/problem+json, application/json;q=0.5"));
+        assertThat(either.getResponse().getStatus()).isEqualTo(200);
+        assertThat(either.getResponse().getContentType()).isEqualTo("application/json");
+
+        MvcResult created = call(post("/api/v1/tasks").header("Authorization", ada.bearer())
+                .header("Accept", "application/problem+json, */*;q=0.1")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Report\"}"));
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        assertThat(created.getResponse().getContentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void a406IsDecidedBeforeTheOperationRuns() throws Exception {
+        var ada = register();
+
+        MvcResult refused = callBad(post("/api/v1/tasks").header("Authorization", ada.bearer())
+                .header("Accept", "application/problem+json")
+                .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Report\"}"));
+
+        assertProblem(refused, 406, "NOT_ACCEPTABLE");
+        assertThat(db.fetchCount(dev.todoapi.db.jooq.Tables.TASKS)).isZero();
+    }
+
+    @Test
+    void headerErrorsNameTheHeaderAsTheContractDoes() throws Exception {
+        var ada = register();
+
+        MvcResult tooLong = callBad(post("/api/v1/tasks").header("Authorization", ada.bearer())
+                .header("Idempotency-Key", "k".repeat(256))
+                .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Report\"}"));
+        JsonNode problem = assertProblem(tooLong, 422, "VALIDATION_FAILED");
+        assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
+
+        MvcResult ifMatch = callBad(delete("/api/v1/tasks/" + java.util.UUID.randomUUID()).header("Authorization", ada.bearer())
+                .header("If-Match", "\"" + "1".repeat(120) + "\""));
+        assertThat(assertProblem(ifMatch, 422, "VALIDATION_FAILED").get("errors").get(0).get("field").asString())
+                .isEqualTo("If-Match");
+    }
+
+    @Test
+    void nonAsciiInAnInterpretedHeaderIsABadRequestNamingIt() throws Exception {
+        var ada = register();
+
+        MvcResult result = callBad(post("/api/v1/tasks").header("Authorization", ada.bearer())
+                .header("Idempotency-Key", "7f1c\u2026") // the README's "7f1c…" pasted as is
+                .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Report\"}"));
+
+        JsonNode problem = assertProblem(result, 400, "MALFORMED_REQUEST");
+        assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
+        assertThat(problem.get("errors").get(0).get("code").asString()).isEqualTo("INVALID_CHARACTERS");
+        assertThat(db.fetchCount(dev.todoapi.db.jooq.Tables.TASKS)).isZero();
+    }
+
+    @Test
+    void nonAsciiInAnOpaqueHeaderIsAllowed() throws Exception {
+        var ada = register();
+
+        MvcResult result = call(get("/api/v1/auth/me").header("Authorization", ada.bearer()).header("X-Client-Note", "caf\u00e9"));
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+    }
+
+    @Test
     void saneRequestIdIsEchoed() throws Exception {
         MvcResult result = call(get("/health").header("X-Request-Id", "client-trace-42"));
 
