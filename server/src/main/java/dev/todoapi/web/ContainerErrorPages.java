@@ -49,8 +49,9 @@ class ContainerErrorPages {
             }
             String title = HttpStatus.resolve(status) == null ? code.title() : HttpStatus.resolve(status).getReasonPhrase();
             String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                    + ",\"code\":\"" + code.name() + "\",\"detail\":\"The server refused this request before reading it"
-                    + " (for example an encoded '/', '\\\\' or NUL in the path).\",\"request_id\":\"" + requestId + "\"}";
+                    + ",\"code\":\"" + code.name() + "\",\"detail\":\"The server refused this request before reading it: a malformed request line or"
+                    + " header (for example a control character in a header value, or an encoded '/', '\\\\' or NUL in the"
+                    + " path).\",\"request_id\":\"" + requestId + "\"}";
             try {
                 response.setContentType("application/problem+json");
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -16,6 +16,9 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.type.CollectionType;
 
 /**
  * Every JSON value must have its field's contract type: Jackson's scalar coercions ({@code 42} or
@@ -50,9 +53,51 @@ public class StrictJsonTypes {
                 return Temporal.class.isAssignableFrom(description.getBeanClass())
                         ? new TextOnly(deserializer) : deserializer;
             }
+
+            @Override
+            public ValueDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,
+                    BeanDescription.Supplier description, ValueDeserializer<?> deserializer) {
+                return type.getContentType().getRawClass() == String.class ? new StringElements(deserializer) : deserializer;
+            }
         });
         builder.addModule(dateTimes);
         return builder;
+    }
+
+    /**
+     * Jackson's collection-of-strings reader loses its place on a nested array ({@code "tags": [["a"]]} is
+     * reported as a broken document, with no path); elements are checked first, so a non-string element
+     * is an INVALID_TYPE error at {@code tags[0]}.
+     */
+    static final class StringElements extends DelegatingDeserializer {
+
+        StringElements(ValueDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> delegate) {
+            return new StringElements(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) {
+            if (!parser.hasToken(JsonToken.START_ARRAY)) {
+                return super.deserialize(parser, context);
+            }
+            JsonNode array = context.readTree(parser);
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                if (!element.isString() && !element.isNull()) {
+                    throw MismatchedInputException.from(parser, String.class, "Element " + i + " is not a string")
+                            .prependPath(array, i);
+                }
+            }
+            try (JsonParser elements = array.traverse(context)) {
+                elements.nextToken();
+                return _delegatee.deserialize(elements, context);
+            }
+        }
     }
 
     /**
