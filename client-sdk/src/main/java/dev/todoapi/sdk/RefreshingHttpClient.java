@@ -50,13 +50,13 @@ final class RefreshingHttpClient extends HttpClient {
             throws IOException, InterruptedException {
         Optional<String> authorization = request.headers().firstValue(AUTHORIZATION);
         if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
-            return delegate.send(request, handler);
+            return send(delegate, request, handler);
         }
         // A 401's body as bytes, to look at; any other status straight to the caller's handler.
         BodyHandler<Object> probe = info -> info.statusCode() == 401
                 ? (BodySubscriber<Object>) (BodySubscriber<?>) BodySubscribers.ofByteArray()
                 : (BodySubscriber<Object>) (BodySubscriber<?>) handler.apply(info);
-        HttpResponse<Object> response = delegate.send(request, probe);
+        HttpResponse<Object> response = send(delegate, request, probe);
         if (response.statusCode() != 401) {
             return (HttpResponse<T>) response;
         }
@@ -68,10 +68,22 @@ final class RefreshingHttpClient extends HttpClient {
                 HttpRequest retry = HttpRequest.newBuilder(request, (name, value) -> !AUTHORIZATION.equalsIgnoreCase(name))
                         .header(AUTHORIZATION, BEARER + fresh)
                         .build();
-                return delegate.send(retry, handler);
+                return send(delegate, retry, handler);
             }
         }
         return replay((HttpResponse<byte[]>) (HttpResponse<?>) response, body, handler);
+    }
+
+    /**
+     * Sends through {@code client}; a failure to reach the server becomes a {@link TodoConnectionException}
+     * naming the request, which passes through the generated code untouched (it wraps only checked ones).
+     */
+    static <T> HttpResponse<T> send(HttpClient client, HttpRequest request, BodyHandler<T> handler) throws InterruptedException {
+        try {
+            return client.send(request, handler);
+        } catch (IOException e) {
+            throw new TodoConnectionException(request.method(), request.uri(), e);
+        }
     }
 
     /** Hands an already-read body to the caller's handler, as if it were arriving from the network. */

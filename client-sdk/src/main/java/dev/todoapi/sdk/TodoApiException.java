@@ -30,7 +30,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public class TodoApiException extends RuntimeException {
+public final class TodoApiException extends TodoException {
 
     private static final long serialVersionUID = 1L;
 

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * <pre>{@code
  * TodoClient client = TodoClient.builder().baseUrl("http://localhost:8080").build();
  * client.login("ada@example.com", "correct horse battery staple");
- * TaskPage page = client.tasks().listTasks("pending", null, null, null, null, null, null, null, 20, null);
+ * TaskPage page = client.tasks().listTasks(APIListTasksRequest.newBuilder()
+ *         .status(TaskStatusFilter.PENDING).sort(TaskSortOrder.DUE_DATE).limit(20).build());
  * }</pre>
  *
  * <p><b>Tokens.</b> {@link #register}, {@link #login} and {@link #logout} manage the session. The access
@@ -39,10 +40,13 @@ import java.util.function.Consumer;
  * tokens rotate; the client serializes refreshes so that concurrent calls never present the same one twice
  * (which the server would treat as token theft and answer by revoking the session).
  *
- * <p><b>Errors.</b> Every non-2xx response, of these methods and of the generated API classes alike, is
- * thrown as a {@link TodoApiException} carrying the problem's status, stable code, detail, field errors
- * and request id. The generated {@link dev.todoapi.client.ApiException} is unchecked and only reports
- * failures to talk to the server at all (I/O errors, timeouts, interruption).
+ * <p><b>Errors.</b> Every failure, of these methods and of the generated API classes alike, is an unchecked
+ * {@link TodoException}: a non-2xx response is a {@link TodoApiException} carrying the problem's status,
+ * stable code, detail, field errors and request id; a server that cannot be reached (refused connection,
+ * timeout, broken connection) is a {@link TodoConnectionException} naming the method and URL, with the
+ * {@link java.io.IOException} as its cause. The generated methods declare the generator's
+ * {@link dev.todoapi.client.ApiException}; through a {@code TodoClient} it is thrown only for a response
+ * body that cannot be read as the contract's JSON, or when the calling thread is interrupted.
  *
  * <p><b>Threads.</b> A {@code TodoClient} and the API objects it returns are thread-safe; share one per
  * base URL and user. It keeps no cookies: the refresh token travels in request and response bodies, as
@@ -74,13 +78,14 @@ public final class TodoClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
 
-        // Sign-in, refresh and sign-out: no bearer token, no refresh (the refresh itself goes through here).
-        ApiClient publicClient = new FixedHttpClientApiClient(http, baseUrl);
+        this.tokens = new Tokens(clock, builder.refreshBeforeExpiry, this::refresh);
+
+        // Sign-in, refresh and sign-out: no bearer token, so no refresh (the refresh itself goes through here);
+        // the same client only to report an unreachable server as a TodoConnectionException.
+        ApiClient publicClient = new FixedHttpClientApiClient(new RefreshingHttpClient(http, tokens), baseUrl);
         publicClient.setReadTimeout(builder.requestTimeout);
         publicClient.setResponseInterceptor(TodoClient::throwOnError);
         this.publicAuth = new AuthApi(publicClient);
-
-        this.tokens = new Tokens(clock, builder.refreshBeforeExpiry, this::refresh);
 
         // Everything else: bearer token attached, refreshed before expiry and after 401 TOKEN_EXPIRED.
         this.apiClient = new FixedHttpClientApiClient(new RefreshingHttpClient(http, tokens), baseUrl);
@@ -287,7 +292,7 @@ public final class TodoClient {
 
         /**
          * @param timeout how long to wait for each response (default 30 s); a late one fails with
-         *                {@link java.net.http.HttpTimeoutException} inside an {@link dev.todoapi.client.ApiException}
+         *                a {@link TodoConnectionException} whose cause is a {@link java.net.http.HttpTimeoutException}
          * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.todoapi.client.ApiException;
 import dev.todoapi.client.model.User;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -335,7 +334,7 @@ class TodoClientTest {
     }
 
     @Test
-    void aSlowServerIsATimeoutInsideTheGeneratedApiException() {
+    void aSlowServerIsAConnectionExceptionNamingTheRequestWithTheTimeoutAsCause() {
         routes.put("GET /health", request -> {
             try {
                 Thread.sleep(2_000);
@@ -346,9 +345,29 @@ class TodoClientTest {
         });
         TodoClient client = TodoClient.builder().baseUrl(baseUrl()).requestTimeout(Duration.ofMillis(200)).build();
 
-        ApiException e = assertThrows(ApiException.class, () -> client.meta().getHealth());
+        TodoConnectionException e = assertThrows(TodoConnectionException.class, () -> client.meta().getHealth());
 
         assertInstanceOf(HttpTimeoutException.class, e.getCause());
+        assertEquals("GET", e.method());
+        assertEquals(baseUrl() + "/health", e.uri().toString());
+    }
+
+    @Test
+    void anUnreachableServerIsAConnectionExceptionWithItsUrl() throws IOException {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        TodoClient client = TodoClient.builder().baseUrl("http://127.0.0.1:" + closedPort).build();
+
+        TodoException login = assertThrows(TodoException.class, () -> client.login("ada@example.com", "pw"));
+        TodoConnectionException e = assertInstanceOf(TodoConnectionException.class, login);
+
+        assertEquals("POST", e.method());
+        assertEquals("http://127.0.0.1:" + closedPort + "/api/v1/auth/login", e.uri().toString());
+        assertTrue(e.getMessage().contains("http://127.0.0.1:" + closedPort + "/api/v1/auth/login"), e.getMessage());
+        assertInstanceOf(java.net.ConnectException.class, e.getCause());
+        assertThrows(TodoConnectionException.class, () -> client.meta().getHealth());
     }
 
     @Test

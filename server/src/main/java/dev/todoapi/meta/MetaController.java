@@ -17,9 +17,15 @@ class MetaController implements MetaApi {
     private final DatabaseHealth databaseHealth;
     private final ContractInfo contract;
 
-    MetaController(DatabaseHealth databaseHealth, ContractInfo contract) {
+    private final String serverVersion;
+
+    MetaController(DatabaseHealth databaseHealth, ContractInfo contract,
+            org.springframework.beans.factory.ObjectProvider<org.springframework.boot.info.BuildProperties> build) {
         this.databaseHealth = databaseHealth;
         this.contract = contract;
+        // META-INF/build-info.properties, written by the build (spring-boot-maven-plugin's build-info goal).
+        org.springframework.boot.info.BuildProperties properties = build.getIfAvailable();
+        this.serverVersion = properties == null || properties.getVersion() == null ? "unknown" : properties.getVersion();
     }
 
     @Override
@@ -30,7 +36,7 @@ class MetaController implements MetaApi {
         links.put("redoc", "/redoc");
         links.put("openapi", "/openapi.yaml");
         links.put("health", "/health");
-        return ResponseEntity.ok(new ApiInfo(contract.title(), contract.version(), links));
+        return ResponseEntity.ok(new ApiInfo(contract.title(), contract.version(), contract.version(), serverVersion, links));
     }
 
     @Override

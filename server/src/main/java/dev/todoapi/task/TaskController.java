@@ -2,6 +2,8 @@ package dev.todoapi.task;
 
 import dev.todoapi.api.TasksApi;
 import dev.todoapi.api.model.Priority;
+import dev.todoapi.api.model.TaskSortOrder;
+import dev.todoapi.api.model.TaskStatusFilter;
 import dev.todoapi.api.model.Task;
 import dev.todoapi.api.model.TaskCreate;
 import dev.todoapi.api.model.TaskPage;
@@ -37,18 +39,12 @@ class TaskController implements TasksApi {
     }
 
     @Override
-    public ResponseEntity<TaskPage> listTasks(String status, @Nullable Priority priority, @Nullable String tag,
+    public ResponseEntity<TaskPage> listTasks(TaskStatusFilter status, @Nullable Priority priority, @Nullable String tag,
             @Nullable OffsetDateTime dueBefore, @Nullable OffsetDateTime dueAfter, @Nullable String q,
-            @Nullable OffsetDateTime updatedSince, String sort, Integer limit, @Nullable String cursor) {
-        TaskQuery.Status parsedStatus = TaskQuery.Status.parse(status);
-        if (parsedStatus == null) {
-            throw ApiException.validation("status", "INVALID_VALUE", "must be one of all, pending, completed");
-        }
-        TaskSort parsedSort = TaskSort.parse(sort);
-        if (parsedSort == null) {
-            throw ApiException.validation("sort", "INVALID_VALUE",
-                    "must be one of -created_at, created_at, due_date, -due_date, priority, -priority, title");
-        }
+            @Nullable OffsetDateTime updatedSince, TaskSortOrder sort, Integer limit, @Nullable String cursor) {
+        // The contract's enums (unknown values are refused as 422 INVALID_VALUE before this runs).
+        TaskQuery.Status parsedStatus = java.util.Objects.requireNonNull(TaskQuery.Status.parse(status.getValue()));
+        TaskSort parsedSort = java.util.Objects.requireNonNull(TaskSort.parse(sort.getValue()));
         TaskQuery query = new TaskQuery(parsedStatus, priority == null ? null : priority.getValue(), tag, dueBefore,
                 dueAfter, q, updatedSince, parsedSort, limit,
                 cursor == null || cursor.isEmpty() ? null : TaskCursor.decode(cursor, parsedSort));
@@ -57,6 +53,9 @@ class TaskController implements TasksApi {
         body.setNextCursor(page.nextCursor());
         return ResponseEntity.ok(body);
     }
+
+    /** The version of every newly created task (the column's default), so of every replayed create's body. */
+    private static final int FIRST_VERSION = 1;
 
     @Override
     public ResponseEntity<Task> createTask(TaskCreate body, @Nullable String idempotencyKey) {
@@ -70,6 +69,7 @@ class TaskController implements TasksApi {
             case Tasks.Created.Replayed replayed -> ResponseEntity.status(replayed.status())
                     .location(location(replayed.taskId()))
                     .header("Idempotent-Replayed", "true")
+                    .eTag(ETags.of(FIRST_VERSION)) // the replayed body is the task as first created
                     .body(json.readValue(replayed.body(), Task.class));
         };
     }

@@ -38,6 +38,9 @@ class MetaApiTest extends ApiTestBase {
         JsonNode body = body(result);
         assertThat(body.get("name").asString()).isEqualTo("Todo API");
         assertThat(body.get("version").asString()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(body.get("contract_version").asString()).isEqualTo(body.get("version").asString());
+        assertThat(body.get("server_version").asString()).as("the build's version, from build-info")
+                .matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
         assertThat(body.get("links").get("openapi").asString()).isEqualTo("/openapi.yaml");
         assertThat(body.get("links").get("health").asString()).isEqualTo("/health");
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.todoapi.client.ApiResponse;
+import dev.todoapi.client.api.TasksApi.APIListTasksRequest;
 import dev.todoapi.client.model.Priority;
+import dev.todoapi.client.model.TaskSortOrder;
+import dev.todoapi.client.model.TaskStatusFilter;
 import dev.todoapi.client.model.Tag;
 import dev.todoapi.client.model.TagRef;
 import dev.todoapi.client.model.Task;
@@ -150,11 +153,11 @@ class SdkFlowTest {
         Task milk = client.tasks().createTask(new TaskCreate().title("Buy milk").priority(Priority.LOW), null);
 
         // List with filters: pending + high priority finds the report only.
-        TaskPage highPending = client.tasks().listTasks("pending", Priority.HIGH, null, null, null, null, null, null, null, null);
+        TaskPage highPending = client.tasks().listTasks(APIListTasksRequest.newBuilder().status(TaskStatusFilter.PENDING).priority(Priority.HIGH).build());
         assertThat(highPending.getItems()).extracting(Task::getId).containsExactly(report.getId());
-        TaskPage all = client.tasks().listTasks(null, null, null, null, null, null, null, "title", 10, null);
+        TaskPage all = client.tasks().listTasks(APIListTasksRequest.newBuilder().sort(TaskSortOrder.TITLE).limit(10).build());
         assertThat(all.getItems()).extracting(Task::getTitle).containsExactly("Buy milk", "Write the quarterly report");
-        assertThat(client.tasks().listTasks(null, null, "work", null, null, null, null, null, null, null).getItems())
+        assertThat(client.tasks().listTasks(APIListTasksRequest.newBuilder().tag("work").build()).getItems())
                 .extracting(Task::getId).containsExactly(report.getId());
 
         // Get.
@@ -180,7 +183,7 @@ class SdkFlowTest {
         Task done = client.tasks().toggleTaskCompletion(report.getId(), null);
         assertThat(done.getCompleted()).isTrue();
         assertThat(done.getCompletedAt()).isNotNull();
-        assertThat(client.tasks().listTasks("completed", null, null, null, null, null, null, null, null, null).getItems())
+        assertThat(client.tasks().listTasks(APIListTasksRequest.newBuilder().status(TaskStatusFilter.COMPLETED).build()).getItems())
                 .extracting(Task::getId).containsExactly(report.getId());
         assertThat(client.tasks().toggleTaskCompletion(report.getId(), null).getCompleted()).isFalse();
 
@@ -227,7 +230,7 @@ class SdkFlowTest {
             assertThat(error.message()).isNotBlank();
         });
 
-        TodoApiException tooMany = apiError(() -> client.tasks().listTasks(null, null, null, null, null, null, null, null, 5000, null));
+        TodoApiException tooMany = apiError(() -> client.tasks().listTasks(APIListTasksRequest.newBuilder().limit(5000).build()));
         assertThat(tooMany.status()).isEqualTo(422);
         assertThat(tooMany.code()).isEqualTo("VALIDATION_FAILED");
         assertThat(tooMany.errors()).extracting(TodoApiException.FieldError::field).contains("limit");

@@ -276,6 +276,8 @@ class TaskApiTest extends TaskApiTestBase {
         assertThat(body(retry)).isEqualTo(body(first));
         assertThat(retry.getResponse().getHeader("Location")).isEqualTo(first.getResponse().getHeader("Location"));
         assertThat(retry.getResponse().getHeader("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.getResponse().getHeader("ETag")).as("the replay's ETag is the first response's")
+                .isEqualTo(first.getResponse().getHeader("ETag")).isNotNull();
         assertThat(db.fetchCount(TASKS)).isEqualTo(1);
 
         MvcResult reused = call(post("/api/v1/tasks").header("Authorization", ada.bearer()).header("Idempotency-Key", "rent-2026-12")
