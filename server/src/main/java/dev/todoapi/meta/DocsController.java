@@ -7,16 +7,19 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 
-/** Serves the contract as shipped, and Swagger UI and Redoc pages that render that same file. */
+/**
+ * Serves the contract as shipped, but with the relative server {@code /} (see {@link ServedContract}), and Swagger UI
+ * and Redoc pages that render that file and so call the origin they were loaded from.
+ */
 @Controller
 class DocsController {
 
     private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
 
-    private final ContractInfo contract;
+    private final byte[] served;
 
     DocsController(ContractInfo contract) {
-        this.contract = contract;
+        this.served = ServedContract.withRelativeServer(contract.document());
     }
 
     @GetMapping("/openapi.yaml")
@@ -24,7 +27,7 @@ class DocsController {
         return ResponseEntity.ok()
                 .contentType(YAML)
                 .cacheControl(CacheControl.maxAge(5, TimeUnit.MINUTES))
-                .body(contract.document());
+                .body(served.clone());
     }
 
     @GetMapping("/docs")

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 import dev.todoapi.testsupport.ApiTestBase;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.servers.Server;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.servlet.MvcResult;
 import tools.jackson.databind.JsonNode;
@@ -57,12 +61,22 @@ class MetaApiTest extends ApiTestBase {
     }
 
     @Test
-    void servesTheContractAsShipped() throws Exception {
+    void servesTheContractAsShippedWithThisOriginAsItsServer() throws Exception {
         MvcResult result = mvc.perform(get("/openapi.yaml")).andReturn();
 
         assertThat(result.getResponse().getStatus()).isEqualTo(200);
         assertThat(result.getResponse().getContentType()).startsWith("application/yaml");
-        assertThat(result.getResponse().getContentAsString()).startsWith("openapi: 3.").contains("operationId: getHealth");
+        String served = result.getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(served).startsWith("openapi: 3.").contains("operationId: getHealth");
+
+        // Swagger UI's "Try it out" and Redoc call the origin that served the docs, on any host and port.
+        OpenAPI parsed = new OpenAPIV3Parser().readContents(served).getOpenAPI();
+        assertThat(parsed.getServers()).extracting(Server::getUrl).containsExactly("/");
+        // Nothing else differs from the shipped contract (whose server stays the SDKs' default base path).
+        OpenAPI shipped = new OpenAPIV3Parser().read(ContractInfo.RESOURCE);
+        assertThat(shipped.getServers()).extracting(Server::getUrl).containsExactly("http://localhost:8080");
+        shipped.setServers(parsed.getServers());
+        assertThat(parsed).isEqualTo(shipped);
     }
 
     @Test
