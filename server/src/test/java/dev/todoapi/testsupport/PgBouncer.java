@@ -18,8 +18,9 @@ import org.postgresql.Driver;
 
 /**
  * A real PgBouncer process on a free loopback port in front of one PostgreSQL database, for tests of what the
- * server does behind a connection pooler. Found on the PATH or in /usr/sbin (Debian's package {@code pgbouncer});
- * {@link #executable()} is empty where it is not installed. PgBouncer refuses to run as root, so as root it is
+ * server does behind a connection pooler. Found on the PATH or in /usr/sbin (Debian's package {@code pgbouncer}),
+ * or at {@code -Dtodo.pgbouncer.executable}; {@link #executable()} is empty where there is none. PgBouncer
+ * refuses to run as root, so as root it is
  * started with {@code -u nobody} (it reads its ini file before it drops root); it logs to its stderr, which goes
  * to {@code pgbouncer.log} in its directory.
  */
@@ -40,7 +41,14 @@ public final class PgBouncer implements AutoCloseable {
         this.directory = directory;
     }
 
+    /** A pgbouncer elsewhere than on the PATH or in /usr/sbin: {@code -Dtodo.pgbouncer.executable=/opt/pgbouncer/bin/pgbouncer}. */
+    public static final String EXECUTABLE_PROPERTY = "todo.pgbouncer.executable";
+
     public static Optional<Path> executable() {
+        String configured = System.getProperty(EXECUTABLE_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(Path.of(configured.strip())).filter(Files::isExecutable);
+        }
         String path = System.getenv("PATH");
         return Stream.concat(path == null ? Stream.empty() : Stream.of(path.split(":")), Stream.of("/usr/sbin", "/usr/local/sbin"))
                 .filter(dir -> !dir.isEmpty())
