@@ -20,9 +20,8 @@ import org.postgresql.Driver;
  * A real PgBouncer process on a free loopback port in front of one PostgreSQL database, for tests of what the
  * server does behind a connection pooler. Found on the PATH or in /usr/sbin (Debian's package {@code pgbouncer}),
  * or at {@code -Dtodo.pgbouncer.executable}; {@link #executable()} is empty where there is none. PgBouncer
- * refuses to run as root, so as root it is
- * started with {@code -u nobody} (it reads its ini file before it drops root); it logs to its stderr, which goes
- * to {@code pgbouncer.log} in its directory.
+ * refuses to run as root, so as root it is started with {@code -u nobody} (it reads its ini file before it drops
+ * root); it logs to its stderr, which goes to {@code pgbouncer.log} in its directory.
  */
 public final class PgBouncer implements AutoCloseable {
 
