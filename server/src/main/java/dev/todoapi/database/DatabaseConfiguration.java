@@ -29,6 +29,10 @@ class DatabaseConfiguration {
         long seconds = Math.max(1, properties.connectTimeout().toSeconds());
         dataSource.addDataSourceProperty("connectTimeout", String.valueOf(seconds));
         dataSource.addDataSourceProperty("ApplicationName", "todo-api");
+        if (!server.isEmbedded()) {
+            // Behind a transaction pooler (PgBouncer pool_mode=transaction): prepareThreshold=0, or no start at all.
+            TransactionPooling.driverProperties(target, properties.connectTimeout()).forEach(dataSource::addDataSourceProperty);
+        }
         return dataSource;
     }
 }
