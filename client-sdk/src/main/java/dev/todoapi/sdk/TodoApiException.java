@@ -51,7 +51,7 @@ public final class TodoApiException extends TodoException {
      * One invalid field or parameter of a {@code 422 VALIDATION_FAILED} (or similar) problem.
      *
      * @param field   JSON path of the offending field, or the parameter name ({@code title}, {@code tags[2]})
-     * @param code    stable code of the violation ({@code INVALID_LENGTH}, {@code REQUIRED}, ...)
+     * @param code    stable code of the violation ({@code TOO_LONG}, {@code REQUIRED}, {@code INVALID_TYPE}, ...)
      * @param message human-readable explanation
      */
     public record FieldError(String field, String code, String message) implements java.io.Serializable {}
