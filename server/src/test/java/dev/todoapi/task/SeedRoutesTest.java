@@ -154,11 +154,14 @@ class SeedRoutesTest extends TaskApiTestBase {
         assertThat(blank.getResponse().getStatus()).isEqualTo(422);
         assertThat(code(blank)).isEqualTo("VALIDATION_FAILED");
         assertThat(body(blank).get("errors").get(0).get("field").asString()).isEqualTo("title");
+        // FastAPI-style clients show only the detail: it names the field.
+        assertThat(body(blank).get("detail").asString()).isEqualTo("The request has 1 invalid field: title (must not be blank).");
 
         MvcResult noTitle = callBad(json(post("/api/tasks"), "{\"description\": \"no title\"}").header("Authorization", ada.bearer()));
         assertThat(noTitle.getResponse().getStatus()).isEqualTo(422);
         assertThat(body(noTitle).get("errors").get(0).get("field").asString()).isEqualTo("title");
         assertThat(body(noTitle).get("errors").get(0).get("code").asString()).isEqualTo("REQUIRED");
+        assertThat(body(noTitle).get("detail").asString()).startsWith("The request has 1 invalid field: title (");
 
         MvcResult tooLong = callBad(json(put("/api/tasks/" + id), "{\"title\": \"" + "x".repeat(201) + "\"}")
                 .header("Authorization", ada.bearer()));
@@ -178,6 +181,8 @@ class SeedRoutesTest extends TaskApiTestBase {
         MvcResult badId = callBad(get("/api/tasks/not-a-uuid").header("Authorization", ada.bearer()));
         assertThat(badId.getResponse().getStatus()).isEqualTo(422);
         assertThat(body(badId).get("errors").get(0).get("field").asString()).isEqualTo("task_id");
+        assertThat(body(badId).get("detail").asString())
+                .isEqualTo("The request has 1 invalid field: task_id ('not-a-uuid' is not a valid value).");
 
         assertThat(body(as(ada, get("/api/tasks/" + id))).get("title").asString()).isEqualTo("Buy milk");
     }
