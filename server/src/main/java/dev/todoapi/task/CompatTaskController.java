@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The routes existing frontends call, on the same service as /api/v1/tasks: /api/{user_id}/tasks, whose user
@@ -39,7 +40,10 @@ class CompatTaskController implements CompatibilityApi {
     @Override
     public ResponseEntity<Task> compatCreateTask(String userId, TaskCreate body) {
         TaskView view = created(sameUser(userId), body);
-        return ResponseEntity.created(URI.create("/api/" + userId + "/tasks/" + view.task().getId()))
+        // Escaped: an external issuer's subject can hold characters a path can't (Auth0's "auth0|...").
+        URI location = UriComponentsBuilder.fromPath("/api/{user_id}/tasks/{task_id}").encode()
+                .buildAndExpand(userId, view.task().getId()).toUri();
+        return ResponseEntity.created(location)
                 .eTag(view.etag())
                 .body(TaskRepresentation.of(view));
     }
