@@ -64,6 +64,21 @@ class AuthController implements AuthApi {
         return signedIn(HttpStatus.OK, sessions.start(user));
     }
 
+    /**
+     * The seed frontends' sign-up: register under another path. The refresh cookie keeps Path=/api/v1/auth,
+     * where refresh and logout are (a cookie scoped to /api/auth would reach no route that reads it).
+     */
+    @Override
+    public ResponseEntity<AuthResponse> compatSignUp(RegisterRequest body) {
+        return register(body);
+    }
+
+    /** The seed frontends' sign-in: login with a JSON body, under another path; the same cookie as login. */
+    @Override
+    public ResponseEntity<AuthResponse> compatSignIn(LoginRequest body) {
+        return login(body);
+    }
+
     @Override
     public ResponseEntity<AuthResponse> refresh(@Nullable RefreshRequest body) {
         String token = presentedRefreshToken(body);

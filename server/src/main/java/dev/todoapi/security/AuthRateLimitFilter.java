@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.springframework.core.Ordered;
@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Limits register, login and refresh to AUTH_RATE_LIMIT_PER_MINUTE requests per client IP and endpoint.
+ * Limits register, login and refresh (and their compatibility routes) to AUTH_RATE_LIMIT_PER_MINUTE requests per
+ * client IP and endpoint.
  * Every answer says where the client stands (RateLimit, RateLimit-Policy); a refusal is 429 with Retry-After.
  * Runs before authentication, so a flood costs a bucket lookup and nothing more.
  */
@@ -28,7 +29,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
 public class AuthRateLimitFilter extends OncePerRequestFilter {
 
-    private static final Set<String> LIMITED = Set.of("/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh");
+    /**
+     * The limited paths and their buckets. The seed frontends' /api/auth/signup and /api/auth/signin share the
+     * buckets of register and login, so a second path to the same operation gives no second allowance.
+     */
+    private static final Map<String, String> BUCKETS = Map.of(
+            "/api/v1/auth/register", "register",
+            "/api/v1/auth/login", "login",
+            "/api/v1/auth/refresh", "refresh",
+            "/api/auth/signup", "register",
+            "/api/auth/signin", "login");
 
     private final RateLimiter limiter;
     private final ClientIp clientIp;
@@ -49,13 +59,13 @@ public class AuthRateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || !LIMITED.contains(request.getRequestURI());
+        return !"POST".equals(request.getMethod()) || !BUCKETS.containsKey(request.getRequestURI());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String endpoint = request.getRequestURI().substring(request.getRequestURI().lastIndexOf('/') + 1);
+        String endpoint = BUCKETS.get(request.getRequestURI());
         ConsumptionProbe probe = limiter.tryConsume(endpoint + ":" + clientIp.of(request));
         long resetSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForReset() + 999_999_999L));
         response.setHeader("RateLimit-Policy", limiter.limit() + ";w=" + limiter.window().toSeconds());

@@ -1,6 +1,7 @@
 package dev.todoapi.task;
 
 import dev.todoapi.api.CompatibilityApi;
+import dev.todoapi.api.model.CompatTaskList;
 import dev.todoapi.api.model.CompletionUpdate;
 import dev.todoapi.api.model.Task;
 import dev.todoapi.api.model.TaskCreate;
@@ -13,10 +14,11 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The /api/{user_id}/tasks routes existing frontends call, on the same service as /api/v1/tasks. The
- * user id in the path must be the token's subject; that is decided before anything is looked up.
+ * The routes existing frontends call, on the same service as /api/v1/tasks: /api/{user_id}/tasks, whose user
+ * id must be the token's subject (decided before anything is looked up), and /api/tasks, the token's user's.
  */
 @RestController
 class CompatTaskController implements CompatibilityApi {
@@ -32,19 +34,16 @@ class CompatTaskController implements CompatibilityApi {
     @Override
     public ResponseEntity<List<Task>> compatListTasks(String userId, String status) {
         String user = sameUser(userId);
-        TaskQuery.Status parsed = TaskQuery.Status.parse(status);
-        if (parsed == null) {
-            throw ApiException.validation("status", "INVALID_VALUE", "must be one of all, pending, completed");
-        }
-        return ResponseEntity.ok(TaskRepresentation.of(tasks.all(user, parsed)));
+        return ResponseEntity.ok(TaskRepresentation.of(tasks.all(user, parseStatus(status))));
     }
 
     @Override
     public ResponseEntity<Task> compatCreateTask(String userId, TaskCreate body) {
-        String user = sameUser(userId);
-        Tasks.Created created = tasks.create(user, TaskController.draft(body), null, view -> "");
-        TaskView view = ((Tasks.Created.New) created).task();
-        return ResponseEntity.created(URI.create("/api/" + userId + "/tasks/" + view.task().getId()))
+        TaskView view = created(sameUser(userId), body);
+        // Escaped: an external issuer's subject can hold characters a path can't (Auth0's "auth0|...").
+        URI location = UriComponentsBuilder.fromPath("/api/{user_id}/tasks/{task_id}").encode()
+                .buildAndExpand(userId, view.task().getId()).toUri();
+        return ResponseEntity.created(location)
                 .eTag(view.etag())
                 .body(TaskRepresentation.of(view));
     }
@@ -73,6 +72,53 @@ class CompatTaskController implements CompatibilityApi {
     public ResponseEntity<Void> compatDeleteTask(String userId, UUID taskId) {
         tasks.delete(sameUser(userId), taskId, null);
         return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public ResponseEntity<CompatTaskList> compatListMyTasks(String status) {
+        return ResponseEntity.ok(new CompatTaskList(TaskRepresentation.of(tasks.all(currentUser.id(), parseStatus(status)))));
+    }
+
+    @Override
+    public ResponseEntity<Task> compatCreateMyTask(TaskCreate body) {
+        TaskView view = created(currentUser.id(), body);
+        return ResponseEntity.created(URI.create("/api/tasks/" + view.task().getId()))
+                .eTag(view.etag())
+                .body(TaskRepresentation.of(view));
+    }
+
+    @Override
+    public ResponseEntity<Task> compatGetMyTask(UUID taskId) {
+        return TaskController.withETag(tasks.get(currentUser.id(), taskId));
+    }
+
+    @Override
+    public ResponseEntity<Task> compatReplaceMyTask(UUID taskId, TaskReplace body) {
+        return TaskController.withETag(tasks.replace(currentUser.id(), taskId, TaskController.draft(body), null));
+    }
+
+    @Override
+    public ResponseEntity<Task> compatToggleMyTaskCompletion(UUID taskId) {
+        return TaskController.withETag(tasks.toggle(currentUser.id(), taskId, null));
+    }
+
+    @Override
+    public ResponseEntity<Void> compatDeleteMyTask(UUID taskId) {
+        tasks.delete(currentUser.id(), taskId, null);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static TaskQuery.Status parseStatus(String status) {
+        TaskQuery.Status parsed = TaskQuery.Status.parse(status);
+        if (parsed == null) {
+            throw ApiException.validation("status", "INVALID_VALUE", "must be one of all, pending, completed");
+        }
+        return parsed;
+    }
+
+    /** A new task (no Idempotency-Key on these routes, so never a replay). */
+    private TaskView created(String user, TaskCreate body) {
+        return ((Tasks.Created.New) tasks.create(user, TaskController.draft(body), null, view -> "")).task();
     }
 
     private String sameUser(String pathUserId) {

@@ -33,11 +33,29 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException validation(String field, String code, String message) {
+        List<FieldError> errors = List.of(new FieldError(field, code, message));
         return new ApiException(
-                ErrorCode.VALIDATION_FAILED.status(),
-                ErrorCode.VALIDATION_FAILED.name(),
-                "The request has 1 invalid field.",
-                List.of(new FieldError(field, code, message)));
+                ErrorCode.VALIDATION_FAILED.status(), ErrorCode.VALIDATION_FAILED.name(), invalidFields(errors), errors);
+    }
+
+    /**
+     * The detail of a validation failure, naming the fields: "The request has 1 invalid field: title (must not be
+     * blank)." Clients that show only the detail (FastAPI-style frontends read {@code detail}) can show this.
+     */
+    public static String invalidFields(List<FieldError> errors) {
+        int named = Math.min(errors.size(), 3);
+        StringBuilder detail = new StringBuilder("The request has ").append(errors.size())
+                .append(errors.size() == 1 ? " invalid field" : " invalid fields");
+        for (int i = 0; i < named; i++) {
+            FieldError error = errors.get(i);
+            String message = error.getMessage().length() > 100 ? error.getMessage().substring(0, 100) + "…" : error.getMessage();
+            detail.append(i == 0 ? ": " : ", ").append(error.getField().isEmpty() ? "body" : error.getField())
+                    .append(" (").append(message).append(')');
+        }
+        if (errors.size() > named) {
+            detail.append(" and ").append(errors.size() - named).append(" more");
+        }
+        return detail.append('.').toString();
     }
 
     public ApiException withHeader(String name, String value) {

@@ -277,10 +277,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> validationFailed(List<FieldError> errors, WebRequest request) {
-        String detail = errors.size() == 1
-                ? "The request has 1 invalid field."
-                : "The request has " + errors.size() + " invalid fields.";
-        return problem(ErrorCode.VALIDATION_FAILED.status(), topLevelCode(errors), detail, request, errors, null);
+        return problem(ErrorCode.VALIDATION_FAILED.status(), topLevelCode(errors), ApiException.invalidFields(errors),
+                request, errors, null);
     }
 
     /** A lone error that has a code of its own in the contract (INVALID_EMAIL, PASSWORD_TOO_SHORT) names the problem. */

@@ -26,7 +26,8 @@ class ErrorMediaTypes {
         return new WebMvcRegistrations() {
             @Override
             public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
-                return new RequestMappingHandlerMapping() {
+                // The one WebMvcRegistrations of the application: its mapping also breaks ties between routes.
+                return new LiteralFirstHandlerMapping() {
                     @Override
                     protected RequestMappingInfo getMappingForMethod(Method method, Class<?> handlerType) {
                         RequestMappingInfo info = super.getMappingForMethod(method, handlerType);

@@ -68,6 +68,43 @@ class RateLimitTest extends ApiTestBase {
                 .isEqualTo(401);
     }
 
+    private static MockHttpServletRequestBuilder from(String ip, String path, String body) {
+        return post(path).contentType(MediaType.APPLICATION_JSON).content(body).with(request -> {
+            request.setRemoteAddr(ip);
+            return request;
+        });
+    }
+
+    /** The seed frontends' routes count against the limits of the operations they stand for. */
+    @Test
+    void signInSharesTheLoginLimitAndSignUpTheRegisterLimit() throws Exception {
+        String credentials = "{\"email\": \"nobody@example.com\", \"password\": \"whatever123\"}";
+        for (int i = 0; i < 3; i++) {
+            call(loginFrom("192.0.2.30"));
+        }
+        for (int i = 1; i <= 2; i++) {
+            MvcResult allowed = call(from("192.0.2.30", "/api/auth/signin", credentials));
+            assertThat(allowed.getResponse().getStatus()).isEqualTo(401);
+            assertThat(allowed.getResponse().getHeader("RateLimit")).startsWith("limit=5, remaining=" + (2 - i));
+        }
+        for (String path : new String[] {"/api/auth/signin", "/api/v1/auth/login"}) {
+            MvcResult refused = call(from("192.0.2.30", path, credentials));
+            assertThat(refused.getResponse().getStatus()).isEqualTo(429);
+            assertThat(body(refused).get("code").asString()).isEqualTo("RATE_LIMIT_EXCEEDED");
+            assertThat(refused.getResponse().getHeader("Retry-After")).isNotNull();
+        }
+
+        String tooShort = "{\"email\": \"new@example.com\", \"password\": \"short\"}";
+        for (int i = 0; i < 5; i++) {
+            String path = i % 2 == 0 ? "/api/auth/signup" : "/api/v1/auth/register";
+            assertThat(callBad(from("192.0.2.31", path, tooShort)).getResponse().getStatus()).isEqualTo(422);
+        }
+        assertThat(callBad(from("192.0.2.31", "/api/auth/signup", tooShort)).getResponse().getStatus()).isEqualTo(429);
+        assertThat(callBad(from("192.0.2.31", "/api/v1/auth/register", tooShort)).getResponse().getStatus()).isEqualTo(429);
+        // Sign-in has a bucket of its own.
+        assertThat(call(from("192.0.2.31", "/api/auth/signin", credentials)).getResponse().getStatus()).isEqualTo(401);
+    }
+
     @Test
     void registerAndRefreshAreLimitedToo() throws Exception {
         for (int i = 0; i < 5; i++) {

@@ -8,7 +8,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 
 import dev.todoapi.testsupport.TaskApiTestBase;
+import dev.todoapi.testsupport.TestIdentityProvider;
 import dev.todoapi.testsupport.TestUser;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,24 @@ class CompatibilityRoutesTest extends TaskApiTestBase {
         }
         assertThat(body(getTask(ada, id)).get("title").asString()).isEqualTo("Ada's");
         assertThat(list(ada, "").get("items")).hasSize(1);
+    }
+
+    /** Subjects of external issuers may hold characters a path must escape, like Auth0's "auth0|...". */
+    @Test
+    void theLocationEscapesTheUserId() throws Exception {
+        String subject = "auth0|5f7c 1";
+        String token = "Bearer " + TestIdentityProvider.signHs256(
+                TestIdentityProvider.claims(TestIdentityProvider.SECRET_ISSUER, "any", subject).claim("email", "a0@example.com").build(),
+                TestIdentityProvider.SHARED_SECRET.getBytes(StandardCharsets.UTF_8));
+
+        MvcResult created = call(post("/api/{user_id}/tasks", subject).header("Authorization", token)
+                .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Buy milk\"}"));
+
+        assertThat(created.getResponse().getStatus()).isEqualTo(201);
+        String id = body(created).get("id").asString();
+        String location = created.getResponse().getHeader("Location");
+        assertThat(location).isEqualTo("/api/auth0%7C5f7c%201/tasks/" + id);
+        assertThat(body(call(get(URI.create(location)).header("Authorization", token))).get("user_id").asString()).isEqualTo(subject);
     }
 
     @Test
