@@ -1,5 +1,7 @@
 // The public surface of @todo-api/client: everything openapi-generator made from api/openapi.yaml
-// (APIs, models, runtime), plus two conveniences.
+// (APIs, models, runtime), plus the session-keeping client and the error helpers.
 export * from './generated/index.js';
-export { createClient, type TodoClient } from './client.js';
+export { createClient, type ClientOptions, type TodoClient } from './client.js';
+export { NetworkError, isNetworkError, type NetworkFailure } from './errors.js';
 export { problemOf } from './problem.js';
+export type { Session } from './session.js';

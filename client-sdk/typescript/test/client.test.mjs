@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it as nodeIt } from 'node:test';
-import { ResponseError, createClient, problemOf } from '@todo-api/client';
+import { NetworkError, ResponseError, createClient, problemOf } from '@todo-api/client';
 
 const baseUrl = process.env.TODO_API_URL;
 if (!baseUrl) {
@@ -186,5 +186,75 @@ describe('tasks', () => {
 
     it('answers 401 without a token', async () => {
         assert.equal((await failure(client().tasks.listTasks({}), 401)).code, 'MISSING_TOKEN');
+    });
+});
+
+describe('sessions (client.login / refresh / logout)', () => {
+    /** A client that counts its calls of /auth/refresh, on `clock`. */
+    function counting(clock) {
+        const refreshes = [];
+        const api = createClient({
+            basePath: baseUrl,
+            clock,
+            fetchApi: (url, init) => {
+                if (String(url).endsWith('/api/v1/auth/refresh')) refreshes.push(JSON.parse(init.body));
+                return fetch(url, init);
+            },
+        });
+        return { api, refreshes };
+    }
+
+    it('keeps the session of login and refreshes it 30 s before it expires', async () => {
+        const email = newEmail();
+        await client().auth.register({ registerRequest: { email, password: PASSWORD } });
+        let now = Date.now();
+        const { api, refreshes } = counting(() => now);
+
+        const user = await api.login(email, PASSWORD);
+        const first = api.session;
+        assert.equal((await api.auth.getMe()).id, user.id);
+        assert.equal(refreshes.length, 0);
+        assert.ok(first.refreshToken, 'Node.js sends no Origin: the refresh token is in the body');
+
+        now = first.expiresAt.getTime() - 29_000; // within the margin (the server still takes the token)
+        assert.equal((await api.auth.getMe()).id, user.id);
+        assert.deepEqual(refreshes, [{ refresh_token: first.refreshToken }]);
+        assert.notEqual(api.session.accessToken, first.accessToken);
+        assert.notEqual(api.session.refreshToken, first.refreshToken, 'rotated');
+    });
+
+    it('shares one refresh among concurrent calls (the server revokes a session whose refresh token is reused)', async () => {
+        let now = Date.now();
+        const { api, refreshes } = counting(() => now);
+        await api.register(newEmail(), PASSWORD, 'Grace');
+        await api.tasks.createTask({ taskCreate: { title: 'Shared refresh' } });
+        now = api.session.expiresAt.getTime() - 10_000;
+
+        const pages = await Promise.all(Array.from({ length: 8 }, () => api.tasks.listTasks({})));
+
+        assert.equal(refreshes.length, 1);
+        assert.ok(pages.every((page) => page.items.length === 1));
+        assert.equal((await api.auth.getMe()).name, 'Grace', 'the session survived');
+    });
+
+    it('logout ends the session on the server too', async () => {
+        const api = createClient({ basePath: baseUrl });
+        await api.register(newEmail(), PASSWORD);
+        const { refreshToken } = api.session;
+
+        await api.logout();
+
+        assert.equal(api.signedIn, false);
+        assert.equal((await failure(api.auth.getMe(), 401)).code, 'MISSING_TOKEN');
+        await failure(api.refresh(refreshToken), 401);
+    });
+
+    it('a server that does not answer is a NetworkError; one that answers with an error is not', async () => {
+        const down = createClient({ basePath: 'http://127.0.0.1:1' });
+        const error = await down.meta.getHealth().then(() => assert.fail('expected a NetworkError'), (e) => e);
+        assert.ok(error instanceof NetworkError, `a NetworkError, not ${error}`);
+        assert.equal(error.url, 'http://127.0.0.1:1/health');
+        const problem = await failure(client().tasks.listTasks({}), 401);
+        assert.equal(problem.code, 'MISSING_TOKEN');
     });
 });

@@ -15,7 +15,7 @@ test('the package version is the Maven project version', () => {
 
 test('the package exports every API, the models and the helpers', () => {
     for (const name of ['AuthApi', 'TasksApi', 'TagsApi', 'MetaApi', 'CompatibilityApi', 'Configuration', 'ResponseError',
-        'TaskFromJSON', 'TaskPatchToJSON', 'Priority', 'createClient', 'problemOf']) {
+        'TaskFromJSON', 'TaskPatchToJSON', 'Priority', 'createClient', 'problemOf', 'NetworkError', 'isNetworkError']) {
         assert.ok(name in client, `exports ${name}`);
     }
     const api = client.createClient({ basePath: 'http://example.test' });
