@@ -2,6 +2,6 @@
 \set u random(1, :users)
 \set n random(1, :tasks)
 SELECT t.*, (SELECT coalesce(jsonb_agg(jsonb_build_array(g.id, g.name, g.color) ORDER BY lower(g.name)), jsonb_build_array())
-             FROM task_tags tt JOIN tags g ON g.user_id = tt.user_id AND g.id = tt.tag_id
-             WHERE tt.user_id = t.user_id AND tt.task_id = t.id) AS tags
+             FROM task_tags tt JOIN tags g ON g.user_id = 'bench-user-' || :u AND g.id = tt.tag_id
+             WHERE tt.user_id = 'bench-user-' || :u AND tt.task_id = t.id) AS tags
 FROM tasks t WHERE t.user_id = 'bench-user-' || :u AND t.id = md5('bench-task-' || :u || '-' || :n)::uuid;

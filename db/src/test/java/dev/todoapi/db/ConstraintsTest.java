@@ -120,7 +120,12 @@ class ConstraintsTest {
 
     @Test
     void emailOfOwnAccountsIsUniqueIgnoringCase() throws SQLException {
-        assertRejected(UNIQUE_VIOLATION, "users_email_lower_key", this::insertUser, "user-c", "ADA@Example.COM", null);
+        // The uniqueness lives in user_emails, keyed by the lower-cased email (users carries no unique key but its id,
+        // so it can be distributed by id on Citus).
+        String claim = "INSERT INTO user_emails (email_lower, user_id) VALUES (?, ?)";
+        exec(claim, "ada@example.com", USER_A);
+        assertRejected(UNIQUE_VIOLATION, "user_emails_pkey", a -> exec(claim, a), "ada@example.com", "user-c");
+        assertRejected(CHECK_VIOLATION, "user_emails_lowercase", a -> exec(claim, a), "ADA@Example.COM", "user-c");
         // Users of an external identity provider are keyed by subject, not by email.
         insertUser("https://idp.example.com|42", "ada@example.com", "https://idp.example.com");
     }

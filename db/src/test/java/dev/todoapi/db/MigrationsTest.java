@@ -85,7 +85,22 @@ class MigrationsTest {
                 new UpgradeScenario(
                 "V2 -> latest keeps the rows and marks completed recurring tasks as having spawned their next occurrence", "2",
                 c -> { seedV1(c); seedOpenRecurringTask(c); },
-                c -> { verifyV1Rows(c); verifyNextOccurrenceCreated(c); }));
+                c -> { verifyV1Rows(c); verifyNextOccurrenceCreated(c); }),
+                new UpgradeScenario(
+                "V3 -> latest keeps the rows and gives every local account its user_emails row", "3",
+                c -> { seedV1(c); seedExternalUser(c); },
+                c -> { verifyV1Rows(c); verifyUserEmails(c); }));
+    }
+
+    static void seedExternalUser(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, email, issuer) VALUES ('idp|7', 'ada@example.com', 'https://idp.example.com')");
+        }
+    }
+
+    /** The local account's email, lower-cased, names it; the external identity (same email) has no row. */
+    static void verifyUserEmails(Connection c) throws SQLException {
+        assertThat(row(c, "SELECT email_lower, user_id FROM user_emails")).containsExactly("ada@example.com", USER_ID);
     }
 
     static final String OPEN_TASK_ID = "7a2e3f4d-5b6c-4d7e-8f90-a1b2c3d4e5f6";

@@ -27,9 +27,23 @@ class RefreshTokenRepository {
                 .execute();
     }
 
-    /** The token with this hash, locked until the transaction ends so concurrent rotations serialize. */
-    Optional<RefreshTokensRecord> findByHashForUpdate(byte[] tokenHash) {
-        return db.selectFrom(REFRESH_TOKENS).where(REFRESH_TOKENS.TOKEN_HASH.eq(tokenHash)).forUpdate().fetchOptional();
+    /** The user's token with this hash, locked until the transaction ends so concurrent rotations serialize. */
+    Optional<RefreshTokensRecord> findForUpdate(String userId, byte[] tokenHash) {
+        return db.selectFrom(REFRESH_TOKENS)
+                .where(REFRESH_TOKENS.USER_ID.eq(userId), REFRESH_TOKENS.TOKEN_HASH.eq(tokenHash))
+                .forUpdate()
+                .fetchOptional();
+    }
+
+    /**
+     * The owner of a token issued before tokens named their user: a lookup by hash over every user's tokens
+     * (no lock, so Citus runs it across shards), kept only until such tokens have expired (REFRESH_TOKEN_TTL after
+     * the upgrade).
+     */
+    Optional<String> findUserOfUnnamedToken(byte[] tokenHash) {
+        return db.select(REFRESH_TOKENS.USER_ID).from(REFRESH_TOKENS)
+                .where(REFRESH_TOKENS.TOKEN_HASH.eq(tokenHash))
+                .fetchOptional(REFRESH_TOKENS.USER_ID);
     }
 
     void markRotated(String userId, UUID id, OffsetDateTime at) {

@@ -53,7 +53,7 @@ public class Sessions {
     /** Trades a refresh token for a new pair; the presented one can't be used again. */
     @Transactional(noRollbackFor = ApiException.class) // a detected reuse must stay revoked
     public Issued rotate(String presentedToken, HttpServletRequest request) {
-        RefreshTokensRecord token = refreshTokens.findByHashForUpdate(hash(presentedToken))
+        RefreshTokensRecord token = lock(presentedToken)
                 .orElseThrow(() -> refreshFailure("INVALID_TOKEN", "The refresh token is not valid."));
         OffsetDateTime now = OffsetDateTime.now(clock);
         if (token.getRevokedAt() != null) {
@@ -77,7 +77,7 @@ public class Sessions {
     /** Revokes the session of this refresh token, if it is one. */
     @Transactional
     public void end(String presentedToken) {
-        refreshTokens.findByHashForUpdate(hash(presentedToken))
+        lock(presentedToken)
                 .ifPresent(token -> refreshTokens.revokeFamily(token.getUserId(), token.getFamilyId(), OffsetDateTime.now(clock)));
     }
 
@@ -86,10 +86,47 @@ public class Sessions {
         refreshTokens.revokeAll(userId, OffsetDateTime.now(clock));
     }
 
+    /**
+     * The stored token, row-locked, found within its user's rows: a token names its user, so this is a
+     * single-shard statement on Citus. Tokens issued before they did (256 random bits alone) are found by hash
+     * first, until they expire.
+     */
+    private java.util.Optional<RefreshTokensRecord> lock(String presentedToken) {
+        byte[] hash = hash(presentedToken);
+        java.util.Optional<String> userId = userOf(presentedToken).or(() -> refreshTokens.findUserOfUnnamedToken(hash));
+        return userId.flatMap(user -> refreshTokens.findForUpdate(user, hash));
+    }
+
+    private static final String TOKEN_PREFIX = "rt1.";
+
+    /** {@code rt1.<user id, base64url>.<256 random bits, base64url>}: opaque to clients, naming its user to us. */
+    static String refreshToken(String userId, byte[] secret) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        return TOKEN_PREFIX + base64.encodeToString(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + base64.encodeToString(secret);
+    }
+
+    /** The user a token names, if it is of the current format (anything else is looked up by hash, or fails). */
+    static java.util.Optional<String> userOf(String token) {
+        if (!token.startsWith(TOKEN_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        int dot = token.indexOf('.', TOKEN_PREFIX.length());
+        if (dot < 0) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new String(Base64.getUrlDecoder().decode(token.substring(TOKEN_PREFIX.length(), dot)),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException notBase64) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private Issued issue(UsersRecord user, UUID familyId) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
-        String refreshToken = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String refreshToken = refreshToken(user.getId(), secret);
         refreshTokens.insert(user.getId(), familyId, hash(refreshToken), OffsetDateTime.now(clock).plus(refreshTtl));
         String accessToken = accessTokens.issue(user.getId(), user.getEmail());
         return new Issued(user, accessToken, accessTokens.ttl(), refreshToken, refreshTtl);

@@ -1,12 +1,13 @@
 package dev.todoapi.auth;
 
 import static dev.todoapi.db.jooq.Tables.USERS;
+import static dev.todoapi.db.jooq.Tables.USER_EMAILS;
 
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 
@@ -23,16 +24,27 @@ public class UserRepository {
         return db.selectFrom(USERS).where(USERS.ID.eq(id)).fetchOptional();
     }
 
-    /** Accounts registered here, by email, case-insensitively (served by users_email_lower_key). */
+    /**
+     * Accounts registered here, by email, case-insensitively: the owner from user_emails (keyed by the email),
+     * then the user by id; two single-shard statements where one would touch every shard of users.
+     */
     Optional<UsersRecord> findLocalByEmail(String email) {
-        return db.selectFrom(USERS)
-                .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(email))))
-                .and(USERS.ISSUER.isNull())
-                .fetchOptional();
+        return db.select(USER_EMAILS.USER_ID).from(USER_EMAILS)
+                .where(USER_EMAILS.EMAIL_LOWER.eq(email.toLowerCase(Locale.ROOT)))
+                .fetchOptional(USER_EMAILS.USER_ID)
+                .flatMap(this::findById)
+                .filter(user -> user.getIssuer() == null);
     }
 
-    /** Throws Spring's DuplicateKeyException when the email is taken. */
+    /**
+     * A local account, claiming its email in user_emails in the same transaction. Throws Spring's
+     * DuplicateKeyException when the email is taken (the caller's transaction then rolls the user back).
+     */
     UsersRecord insertLocal(String id, String email, String passwordHash, @Nullable String name) {
+        db.insertInto(USER_EMAILS)
+                .set(USER_EMAILS.EMAIL_LOWER, email.toLowerCase(Locale.ROOT))
+                .set(USER_EMAILS.USER_ID, id)
+                .execute();
         return db.insertInto(USERS)
                 .set(USERS.ID, id)
                 .set(USERS.EMAIL, email)
@@ -71,8 +83,17 @@ public class UserRepository {
                 .execute();
     }
 
-    /** Deletes the user; every tenant table cascades. */
+    /** Deletes the user (every tenant table cascades) and frees its email; call in a transaction. */
     boolean delete(String id) {
+        Optional<UsersRecord> user = findById(id);
+        if (user.isEmpty()) {
+            return false;
+        }
+        if (user.get().getIssuer() == null) {
+            db.deleteFrom(USER_EMAILS)
+                    .where(USER_EMAILS.EMAIL_LOWER.eq(user.get().getEmail().toLowerCase(Locale.ROOT)), USER_EMAILS.USER_ID.eq(id))
+                    .execute();
+        }
         return db.deleteFrom(USERS).where(USERS.ID.eq(id)).execute() == 1;
     }
 }

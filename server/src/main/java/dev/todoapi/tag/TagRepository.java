@@ -55,8 +55,9 @@ public class TagRepository {
     private org.jooq.SelectSeekStep1<Record, String> withCounts(String userId, org.jooq.Condition condition) {
         return db.select(TAGS.fields()).select(OPEN_TASKS)
                 .from(TAGS)
-                .leftJoin(TASK_TAGS).on(TASK_TAGS.USER_ID.eq(TAGS.USER_ID), TASK_TAGS.TAG_ID.eq(TAGS.ID))
-                .leftJoin(TASKS).on(TASKS.USER_ID.eq(TASK_TAGS.USER_ID), TASKS.ID.eq(TASK_TAGS.TASK_ID))
+                // Every table pinned to the user by a bind value (one shard on Citus), not only joined on user_id.
+                .leftJoin(TASK_TAGS).on(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TAG_ID.eq(TAGS.ID))
+                .leftJoin(TASKS).on(TASKS.USER_ID.eq(userId), TASKS.ID.eq(TASK_TAGS.TASK_ID))
                 .where(TAGS.USER_ID.eq(userId), condition)
                 .groupBy(TAGS.USER_ID, TAGS.ID)
                 .orderBy(DSL.lower(TAGS.NAME));

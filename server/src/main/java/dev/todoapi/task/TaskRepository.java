@@ -33,26 +33,36 @@ class TaskRepository {
 
     /**
      * The tags of the task on the same row, by name, as a correlated MULTISET: a task comes with its
-     * tags in one statement (one round trip, no transaction needed for a consistent read).
+     * tags in one statement (one round trip, no transaction needed for a consistent read). Every table in it
+     * is pinned to the user by a bind value, not only correlated, so on Citus it is one shard's statement.
      */
-    private static final Field<Result<TagsRecord>> TAGS_OF_TASK = DSL.multiset(
-                    DSL.select(TAGS.ID, TAGS.NAME, TAGS.COLOR)
-                            .from(TASK_TAGS)
-                            .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
-                            .where(TASK_TAGS.USER_ID.eq(TASKS.USER_ID), TASK_TAGS.TASK_ID.eq(TASKS.ID))
-                            .orderBy(DSL.lower(TAGS.NAME)))
-            .as("tags")
-            .convertFrom(tags -> tags.into(TAGS));
+    private static Field<Result<TagsRecord>> tagsOfTask(Field<String> userId) {
+        return DSL.multiset(
+                        DSL.select(TAGS.ID, TAGS.NAME, TAGS.COLOR)
+                                .from(TASK_TAGS)
+                                .join(TAGS).on(TAGS.USER_ID.eq(userId), TAGS.ID.eq(TASK_TAGS.TAG_ID))
+                                .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(TASKS.ID))
+                                .orderBy(DSL.lower(TAGS.NAME)))
+                .as("tags")
+                .convertFrom(tags -> tags.into(TAGS));
+    }
+
+    /** The prepared statements' tags field: the user id is their first two parameters. */
+    private static final Field<Result<TagsRecord>> TAGS_OF_TASK = tagsOfTask(DSL.param("user_id", String.class));
 
     /**
-     * On lists, only the ids of each task's tags (a correlated ARRAY), resolved with one query for the whole
-     * page: PostgreSQL builds a page of 50 about 60 % faster than with a tag row per task (pgbench in
-     * bench/results/2026-11-23-tuning.md).
+     * On lists, only the ids of each task's tags (a correlated ARRAY, pinned to the user), resolved with one
+     * query for the whole page: PostgreSQL builds a page of 50 about 60 % faster than with a tag row per task
+     * (pgbench in bench/results/2026-11-23-tuning.md).
      */
-    private static final Field<UUID[]> TAG_IDS = DSL.array(DSL.select(TASK_TAGS.TAG_ID)
-                    .from(TASK_TAGS)
-                    .where(TASK_TAGS.USER_ID.eq(TASKS.USER_ID), TASK_TAGS.TASK_ID.eq(TASKS.ID)))
-            .as("tag_ids");
+    private static Field<UUID[]> tagIds(String userId) {
+        return DSL.array(DSL.select(TASK_TAGS.TAG_ID)
+                        .from(TASK_TAGS)
+                        .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(TASKS.ID)))
+                .as(TAG_IDS);
+    }
+
+    private static final String TAG_IDS = "tag_ids";
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
     private static final List<Field<?>> WRITABLE = List.of(TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
@@ -70,8 +80,9 @@ class TaskRepository {
         this.db = db;
         this.rendered = rendered;
         Condition byId = TASKS.USER_ID.eq(DSL.param("user_id", String.class)).and(TASKS.ID.eq(DSL.param("id", UUID.class)));
-        this.find = rendered.prepare(withTags().where(byId), 2);
-        this.lock = rendered.prepare(withTags().where(byId).forUpdate().of(TASKS), 2);
+        // Parameters: the user id for the tags' join and subquery, then the user id and the task id.
+        this.find = rendered.prepare(withTags().where(byId), 4);
+        this.lock = rendered.prepare(withTags().where(byId).forUpdate().of(TASKS), 4);
         this.tagsByIds = rendered.prepare(db.select(TAGS.ID, TAGS.NAME, TAGS.COLOR).from(TAGS).where(
                 TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
                 TAGS.ID.eq(DSL.any(DSL.param("ids", SQLDataType.UUID.array())))), 2);
@@ -92,12 +103,12 @@ class TaskRepository {
     }
 
     Optional<TaskView> find(String userId, UUID taskId) {
-        return find.bind(userId, taskId).fetchOptional(TaskRepository::toView);
+        return find.bind(userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     /** The task, row-locked until the transaction ends, so concurrent updates apply one after another. */
     Optional<TaskView> lock(String userId, UUID taskId) {
-        return lock.bind(userId, taskId).fetchOptional(TaskRepository::toView);
+        return lock.bind(userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     TasksRecord insert(TasksRecord task) {
@@ -143,7 +154,7 @@ class TaskRepository {
         if (query.after() != null) {
             where.add(query.sort().after(query.after()));
         }
-        return withTagsByIds(userId, rendered.of(query.shape(), withTagIds()
+        return withTagsByIds(userId, rendered.of(query.shape(), withTagIds(userId)
                         .where(where)
                         .orderBy(query.sort().orderBy())
                         .limit(query.limit() + 1))
@@ -152,7 +163,7 @@ class TaskRepository {
 
     /** Every task of the user with this status, newest first (the compatibility list). */
     List<TaskView> all(String userId, TaskQuery.Status status) {
-        return withTagsByIds(userId, rendered.of("task.all." + status, withTagIds()
+        return withTagsByIds(userId, rendered.of("task.all." + status, withTagIds(userId)
                         .where(TASKS.USER_ID.eq(userId), status.condition())
                         .orderBy(TaskSort.CREATED_DESC.orderBy()))
                 .fetch());
@@ -162,8 +173,8 @@ class TaskRepository {
         return db.select(TASKS.fields()).select(TAGS_OF_TASK).from(TASKS);
     }
 
-    private SelectJoinStep<Record> withTagIds() {
-        return db.select(TASKS.fields()).select(TAG_IDS).from(TASKS);
+    private SelectJoinStep<Record> withTagIds(String userId) {
+        return db.select(TASKS.fields()).select(tagIds(userId)).from(TASKS);
     }
 
     /**
@@ -174,7 +185,7 @@ class TaskRepository {
     private List<TaskView> withTagsByIds(String userId, List<Record> rows) {
         Set<UUID> ids = new LinkedHashSet<>();
         for (Record row : rows) {
-            UUID[] tagIds = row.get(TAG_IDS);
+            UUID[] tagIds = row.get(TAG_IDS, UUID[].class);
             if (tagIds != null) {
                 ids.addAll(List.of(tagIds));
             }
@@ -188,7 +199,7 @@ class TaskRepository {
         }
         List<TaskView> views = new ArrayList<>(rows.size());
         for (Record row : rows) {
-            UUID[] tagIds = row.get(TAG_IDS);
+            UUID[] tagIds = row.get(TAG_IDS, UUID[].class);
             List<TagsRecord> taskTags = new ArrayList<>(tagIds == null ? 0 : tagIds.length);
             if (tagIds != null) {
                 for (UUID id : tagIds) {
@@ -217,7 +228,7 @@ class TaskRepository {
         if (query.tag() != null) {
             filters.add(DSL.exists(DSL.selectOne()
                     .from(TASK_TAGS)
-                    .join(TAGS).on(TAGS.USER_ID.eq(TASK_TAGS.USER_ID), TAGS.ID.eq(TASK_TAGS.TAG_ID))
+                    .join(TAGS).on(TAGS.USER_ID.eq(userId), TAGS.ID.eq(TASK_TAGS.TAG_ID))
                     .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(TASKS.ID))
                     .and(DSL.lower(TAGS.NAME).eq(DSL.lower(DSL.val(query.tag()))))));
         }

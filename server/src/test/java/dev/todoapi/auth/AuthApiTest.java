@@ -42,7 +42,10 @@ class AuthApiTest extends ApiTestBase {
         assertThat(body.get("token_type").asString()).isEqualTo("Bearer");
         assertThat(body.get("expires_in").asInt()).isEqualTo(900);
         assertThat(body.get("access_token").asString().split("\\.")).hasSize(3);
-        assertThat(body.get("refresh_token").asString()).hasSize(43);
+        // rt1.<the user id, base64url>.<256 random bits, base64url>: the token names its user (one shard's lookup)
+        String refreshToken = body.get("refresh_token").asString();
+        assertThat(refreshToken).matches("rt1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}");
+        assertThat(Sessions.userOf(refreshToken)).contains(body.get("user").get("id").asString());
         String cookie = result.getResponse().getHeader("Set-Cookie");
         assertThat(cookie).startsWith("refresh_token=" + body.get("refresh_token").asString())
                 .contains("Path=/api/v1/auth", "HttpOnly", "SameSite=Strict", "Secure", "Max-Age=604800");
@@ -176,6 +179,41 @@ class AuthApiTest extends ApiTestBase {
         MvcResult afterRevocation = call(postJson("/api/v1/auth/refresh", Map.of("refresh_token", rotated)));
         assertThat(afterRevocation.getResponse().getStatus()).isEqualTo(401);
         assertThat(body(afterRevocation).get("code").asString()).isEqualTo("INVALID_TOKEN");
+    }
+
+    @Test
+    void aTokenIssuedBeforeTokensNamedTheirUserStillRotatesUntilItExpires() throws Exception {
+        TestUser user = register();
+        String legacy = "Vq3c1xXo8b3wzq3c1xXo8b3wzq3c1xXo8b3wzq3c1xX"; // 256 bits, base64url, no user in it
+        db.insertInto(REFRESH_TOKENS)
+                .set(REFRESH_TOKENS.USER_ID, user.id())
+                .set(REFRESH_TOKENS.FAMILY_ID, java.util.UUID.randomUUID())
+                .set(REFRESH_TOKENS.TOKEN_HASH, Sessions.hash(legacy))
+                .set(REFRESH_TOKENS.EXPIRES_AT, OffsetDateTime.now().plusDays(1))
+                .execute();
+
+        MvcResult rotated = call(postJson("/api/v1/auth/refresh", Map.of("refresh_token", legacy)));
+
+        assertThat(rotated.getResponse().getStatus()).isEqualTo(200);
+        assertThat(Sessions.userOf(body(rotated).get("refresh_token").asString())).contains(user.id());
+        MvcResult reused = call(postJson("/api/v1/auth/refresh", Map.of("refresh_token", legacy)));
+        assertThat(body(reused).get("code").asString()).isEqualTo("REFRESH_TOKEN_REUSED");
+    }
+
+    @Test
+    void aTokenNamingAnotherUserIsNotValid() throws Exception {
+        TestUser ada = register();
+        TestUser bob = register();
+        String secret = ada.refreshToken().substring(ada.refreshToken().lastIndexOf('.') + 1);
+        String forged = "rt1." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(bob.id().getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "." + secret;
+
+        MvcResult result = call(postJson("/api/v1/auth/refresh", Map.of("refresh_token", forged)));
+
+        assertThat(result.getResponse().getStatus()).isEqualTo(401);
+        assertThat(body(result).get("code").asString()).isEqualTo("INVALID_TOKEN");
+        assertThat(call(postJson("/api/v1/auth/refresh", Map.of("refresh_token", ada.refreshToken()))).getResponse().getStatus())
+                .as("Ada's own token is untouched").isEqualTo(200);
     }
 
     @Test

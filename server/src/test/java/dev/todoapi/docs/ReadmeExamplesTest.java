@@ -42,7 +42,7 @@ class ReadmeExamplesTest extends ServerTestBase {
 
     @Test
     void theReadmeCurlExamplesRunAsPasted() throws Exception {
-        db.truncate(dev.todoapi.db.jooq.Tables.USERS).cascade().execute();
+        db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         List<String> blocks = markedBlocks(readme);
         assertThat(blocks).as("marked README blocks").hasSizeGreaterThanOrEqualTo(3);
@@ -72,7 +72,7 @@ class ReadmeExamplesTest extends ServerTestBase {
      */
     @Test
     void theReadmeJavaQuickStartCompilesAndRuns() throws Exception {
-        db.truncate(dev.todoapi.db.jooq.Tables.USERS).cascade().execute();
+        db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         int mark = readme.indexOf("<!-- readme-java-test -->");
         assertThat(mark).as("the marked Java quick start").isPositive();

@@ -70,7 +70,7 @@ abstract class PactProviderTestBase extends ServerTestBase {
             context.setTarget(new HttpTestTarget("localhost", port));
         }
         // users cascades to every tenant table.
-        db.truncate(USERS).cascade().execute();
+        db.truncate(USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
         accessToken = null;
     }
 
@@ -89,6 +89,8 @@ abstract class PactProviderTestBase extends ServerTestBase {
     @State("no account exists")
     public void noAccount(Map<String, Object> params) {
         db.deleteFrom(USERS).where(USERS.EMAIL.equalIgnoreCase(string(params, "email"))).execute();
+        db.deleteFrom(dev.todoapi.db.jooq.Tables.USER_EMAILS)
+                .where(dev.todoapi.db.jooq.Tables.USER_EMAILS.EMAIL_LOWER.eq(string(params, "email").toLowerCase(java.util.Locale.ROOT))).execute();
     }
 
     @State("a user exists")

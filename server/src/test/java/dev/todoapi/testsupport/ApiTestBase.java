@@ -92,7 +92,7 @@ public abstract class ApiTestBase {
     @BeforeEach
     void emptyTenantTables() {
         // users cascades to every tenant table.
-        db.truncate(dev.todoapi.db.jooq.Tables.USERS).cascade().execute();
+        db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
     }
 
     /** Performs a request whose request and response must both match the contract. */
