@@ -1,0 +1,137 @@
+-- Distributes the Todo API schema on a Citus coordinator. See ops/citus/README.md.
+--
+-- Run it on the coordinator, after Flyway has migrated the database there and the workers have been added
+-- (citus_add_node), before the API takes traffic:
+--
+--     psql "postgresql://postgres@coordinator:5432/todo" -v ON_ERROR_STOP=1 -f ops/citus/distribute.sql
+--
+-- Safe to run again: a table that is already distributed (or a reference table) is left as it is. A migration that
+-- adds a table adds its line here; running the whole script again then distributes just that table.
+--
+-- The layout:
+--   users                  distributed by id, 32 shards: the tenant; every other tenant table is colocated with it
+--   tasks, tags, task_tags,
+--   refresh_tokens,
+--   idempotency_keys       distributed by user_id, colocated with users: shard n of each holds the same users, so
+--                          joins, foreign keys and ON DELETE CASCADE between them stay inside one shard group
+--   user_emails            (migration V4) distributed by email_lower, not colocated: the global uniqueness of an
+--                          email; login finds the user id there with a one-shard lookup
+--   rate_limit_buckets     reference table (a copy on every node): not tenant data, keyed by endpoint and client IP
+--
+-- users goes first: a distributed table may have a foreign key only to a colocated distributed table or to a
+-- reference table, so the tenant tables' foreign keys to users(id) need users distributed already.
+
+\set ON_ERROR_STOP on
+\set QUIET on
+
+-- The number of shards of users and of everything colocated with it. Fixed once users is distributed: changing it
+-- later means alter_distributed_table('users', shard_count => n, cascade_to_colocated => true), which rewrites
+-- every colocated table. 32 (the Citus default) leaves room for up to 32 worker nodes.
+SET citus.shard_count = 32;
+-- Citus's NOTICEs (copying data, truncate cascades) are not news here; warnings and errors still show.
+SET client_min_messages = warning;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'the citus extension is not installed in database %: CREATE EXTENSION citus first', current_database();
+    END IF;
+    IF to_regclass('public.users') IS NULL THEN
+        RAISE EXCEPTION 'no table users: run the Flyway migrations against the coordinator first';
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_dist_node WHERE noderole = 'primary' AND shouldhaveshards) THEN
+        RAISE EXCEPTION 'no node takes shards: add the workers first (SELECT citus_add_node(host, port))';
+    END IF;
+END
+$$;
+
+-- Helpers of this session only (pg_temp: nothing is left in the database). distribute() and reference() skip a
+-- table that Citus manages already.
+-- (Citus would try, and warn, to create them on the workers: DDL propagation is off while they are created.)
+SET citus.enable_ddl_propagation = off;
+
+CREATE FUNCTION pg_temp.distribute(name text, by_column text, colocate_with text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t regclass := name::regclass;
+BEGIN
+    IF EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = t) THEN
+        RETURN format('%s: already distributed (by %s)', t,
+                      (SELECT column_to_column_name(t, partkey) FROM pg_dist_partition WHERE logicalrelid = t));
+    END IF;
+    PERFORM create_distributed_table(t, by_column, colocate_with => colocate_with);
+    RETURN format('%s: distributed by %s, %s', t, by_column, CASE colocate_with
+        WHEN 'default' THEN 'in a colocation group of its own' WHEN 'none' THEN 'not colocated with any other table'
+        ELSE 'colocated with ' || colocate_with END);
+END
+$$;
+
+CREATE FUNCTION pg_temp.reference(name text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    t regclass := name::regclass;
+BEGIN
+    IF EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = t) THEN
+        RETURN format('%s: already a reference table', t);
+    END IF;
+    PERFORM create_reference_table(t);
+    RETURN format('%s: reference table', t);
+END
+$$;
+
+RESET citus.enable_ddl_propagation;
+
+\pset tuples_only on
+\pset format unaligned
+
+-- The tenant. Fails while users has a unique index that does not contain id (before V4: users_email_lower_key on
+-- lower(email); Citus: "cannot create constraint on "users"" ... "Distributed relations cannot have UNIQUE, EXCLUDE,
+-- or PRIMARY KEY constraints that do not include the partition column").
+SELECT pg_temp.distribute('users', 'id', 'default');
+
+-- The tenant tables, by user_id, in the shard groups of users. Referenced tables before the tables that reference
+-- them (task_tags references tasks and tags).
+SELECT pg_temp.distribute('tasks', 'user_id', 'users');
+SELECT pg_temp.distribute('tags', 'user_id', 'users');
+SELECT pg_temp.distribute('task_tags', 'user_id', 'users');
+SELECT pg_temp.distribute('refresh_tokens', 'user_id', 'users');
+SELECT pg_temp.distribute('idempotency_keys', 'user_id', 'users');
+
+-- Not tenant data: every node gets the whole table (bucket4j's SELECT ... FOR UPDATE works on it).
+SELECT pg_temp.reference('rate_limit_buckets');
+
+-- Global uniqueness of emails (migration V4): keyed by the lower-cased address and distributed by it, in a
+-- colocation group of its own (user_id is not its key). It must not have a foreign key to users: Citus allows
+-- foreign keys only to colocated tables and reference tables; the application keeps the two in step in one
+-- transaction. Skipped while the table does not exist.
+DO $$
+DECLARE
+    t regclass := to_regclass('public.user_emails');
+    fks text;
+BEGIN
+    IF t IS NOT NULL AND NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = t) THEN
+        SELECT string_agg(conname, ', ') INTO fks FROM pg_constraint WHERE conrelid = t AND contype = 'f';
+        IF fks IS NOT NULL THEN
+            RAISE EXCEPTION 'user_emails has a foreign key (%): Citus cannot distribute it by email_lower with one', fks
+                USING HINT = 'drop the foreign key in a migration; the application keeps user_emails in step with users';
+        END IF;
+    END IF;
+END
+$$;
+SELECT CASE WHEN to_regclass('public.user_emails') IS NULL
+            THEN 'user_emails: no such table (migration V4 not applied), skipped'
+            ELSE pg_temp.distribute('user_emails', 'email_lower', 'none') END;
+
+-- create_distributed_table and create_reference_table copy the rows already there into the shards and leave the
+-- originals, invisible, in the coordinator's own table: truncate those (a freshly migrated database has none; the
+-- shards are not touched).
+SELECT count(truncate_local_data_after_distributing_table(logicalrelid))
+       || ' table(s) with rows left on the coordinator after distribution: truncated there'
+  FROM pg_dist_partition
+ WHERE (partmethod = 'h' OR repmodel = 't') AND pg_relation_size(logicalrelid) > 0;
+
+\pset tuples_only off
+\pset format aligned
+\set QUIET off
+SELECT table_name, citus_table_type, distribution_column, colocation_id, shard_count
+  FROM citus_tables ORDER BY colocation_id, table_name;
