@@ -23,6 +23,12 @@ SELECT 'bench-user-' || u, 'bench-user-' || u || '@bench.example', 'bench-no-log
        to_timestamp(:base) - interval '400 days', to_timestamp(:base) - interval '400 days'
 FROM generate_series(1, :users) AS u;
 
+-- Each user's default list (the server creates it with the user); every seeded task is in it.
+INSERT INTO lists (user_id, id, name, position, is_default, created_at, updated_at)
+SELECT 'bench-user-' || u, md5('bench-inbox-' || u)::uuid, 'Inbox', 'a0', true,
+       to_timestamp(:base) - interval '400 days', to_timestamp(:base) - interval '400 days'
+FROM generate_series(1, :users) AS u;
+
 INSERT INTO tags (user_id, id, name, color, created_at, updated_at)
 SELECT 'bench-user-' || u, md5('bench-tag-' || u || '-' || k)::uuid,
        (ARRAY['work', 'home', 'errands', 'urgent', 'later', 'health', 'finance', 'reading'])[k + 1],
@@ -30,10 +36,11 @@ SELECT 'bench-user-' || u, md5('bench-tag-' || u || '-' || k)::uuid,
        to_timestamp(:base) - interval '400 days', to_timestamp(:base) - interval '400 days'
 FROM generate_series(1, :users) AS u, generate_series(0, 7) AS k;
 
-INSERT INTO tasks (user_id, id, title, description, completed, completed_at, priority, due_date, version,
+INSERT INTO tasks (user_id, id, list_id, title, description, completed, completed_at, priority, due_date, version,
                    created_at, updated_at)
 SELECT 'bench-user-' || u,
        md5('bench-task-' || u || '-' || n)::uuid,
+       md5('bench-inbox-' || u)::uuid,
        'Task ' || n || ' of bench user ' || u,
        CASE WHEN n % 2 = 0 THEN 'Seeded description of task ' || n || ': some notes, a link or two, the usual.' END,
        n % 3 = 0,

@@ -10,8 +10,8 @@
 --
 -- The layout:
 --   users                  distributed by id, 32 shards: the tenant; every other tenant table is colocated with it
---   tasks, tags, task_tags,
---   refresh_tokens,
+--   lists (V5), tasks, tags,
+--   task_tags, refresh_tokens,
 --   idempotency_keys       distributed by user_id, colocated with users: shard n of each holds the same users, so
 --                          joins, foreign keys and ON DELETE CASCADE between them stay inside one shard group
 --   user_emails            (migration V4) distributed by email_lower, not colocated: the global uniqueness of an
@@ -90,7 +90,8 @@ RESET citus.enable_ddl_propagation;
 SELECT pg_temp.distribute('users', 'id', 'default');
 
 -- The tenant tables, by user_id, in the shard groups of users. Referenced tables before the tables that reference
--- them (task_tags references tasks and tags).
+-- them (tasks references lists; task_tags references tasks and tags).
+SELECT pg_temp.distribute('lists', 'user_id', 'users');
 SELECT pg_temp.distribute('tasks', 'user_id', 'users');
 SELECT pg_temp.distribute('tags', 'user_id', 'users');
 SELECT pg_temp.distribute('task_tags', 'user_id', 'users');

@@ -32,6 +32,8 @@ class ConstraintsTest {
     static final String USER_A = "user-a";
     static final String USER_B = "user-b";
     static final UUID TASK_A = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+    static final UUID LIST_A = UUID.fromString("00000000-0000-0000-0000-0000000000ca");
+    static final UUID LIST_B = UUID.fromString("00000000-0000-0000-0000-0000000000cb");
     static final UUID TAG_A = UUID.fromString("00000000-0000-0000-0000-0000000000a1");
     static final UUID TASK_B = UUID.fromString("00000000-0000-0000-0000-00000000000b");
     static final UUID TAG_B = UUID.fromString("00000000-0000-0000-0000-0000000000b1");
@@ -50,8 +52,10 @@ class ConstraintsTest {
         c.setAutoCommit(false);
         insertUser(USER_A, "ada@example.com", null);
         insertUser(USER_B, "bob@example.com", null);
-        exec("INSERT INTO tasks (user_id, id, title) VALUES (?, ?, 'Task A')", USER_A, TASK_A);
-        exec("INSERT INTO tasks (user_id, id, title) VALUES (?, ?, 'Task B')", USER_B, TASK_B);
+        exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_A, LIST_A);
+        exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_B, LIST_B);
+        exec("INSERT INTO tasks (user_id, id, title, list_id) VALUES (?, ?, 'Task A', ?)", USER_A, TASK_A, LIST_A);
+        exec("INSERT INTO tasks (user_id, id, title, list_id) VALUES (?, ?, 'Task B', ?)", USER_B, TASK_B, LIST_B);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Work')", USER_A, TAG_A);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Home')", USER_B, TAG_B);
     }
@@ -130,6 +134,22 @@ class ConstraintsTest {
         insertUser("https://idp.example.com|42", "ada@example.com", "https://idp.example.com");
     }
 
+    // ------------------------------------------------------------------ lists
+
+    @Test
+    void aUserHasOneDefaultListAndListPositionsAreUnique() {
+        String sql = "INSERT INTO lists (user_id, name, position, is_default) VALUES (?, ?, ?, ?)";
+        assertRejected(UNIQUE_VIOLATION, "lists_one_default_key", a -> exec(sql, a), USER_A, "Second inbox", "a1", true);
+        assertRejected(UNIQUE_VIOLATION, "lists_position_key", a -> exec(sql, a), USER_A, "Same place", "a0", false);
+        assertRejected(CHECK_VIOLATION, "lists_name_length", a -> exec(sql, a), USER_A, "  ", "a1", false);
+    }
+
+    @Test
+    void aTaskCannotBeInAnotherUsersList() {
+        assertRejected(FOREIGN_KEY_VIOLATION, "tasks_list_fkey",
+                a -> exec("INSERT INTO tasks (user_id, title, list_id) VALUES (?, 'Mine', ?)", a), USER_A, LIST_B);
+    }
+
     // ------------------------------------------------------------------ tenant isolation and cascades
 
     @Test
@@ -182,7 +202,8 @@ class ConstraintsTest {
 
     private void insertTask(Object... args) throws SQLException {
         // user_id, title, description, priority
-        exec("INSERT INTO tasks (user_id, title, description, priority) VALUES (?, ?, ?, ?)", args);
+        exec("INSERT INTO tasks (user_id, title, description, priority, list_id)"
+                + " SELECT ?, ?, ?, ?, id FROM lists WHERE user_id = ? AND is_default", args[0], args[1], args[2], args[3], args[0]);
     }
 
     private int exec(String sql, Object... args) throws SQLException {

@@ -41,9 +41,10 @@ class ExplainTest {
                     FROM unnest(ARRAY['%s', 'user-2', 'user-3', 'user-4']) AS u""".formatted(MAIN_USER));
             // 5000 tasks for the main user, 300 for each other user; creation times spread over ~a year,
             // with some identical timestamps so the id tie-breaker matters.
+            st.execute("INSERT INTO lists (user_id, name, position, is_default) SELECT id, 'Inbox', 'a0', true FROM users");
             st.execute("""
-                    INSERT INTO tasks (user_id, title, priority, completed, completed_at, created_at, updated_at)
-                    SELECT u.id, 'Task ' || g,
+                    INSERT INTO tasks (user_id, list_id, title, priority, completed, completed_at, created_at, updated_at)
+                    SELECT u.id, (SELECT l.id FROM lists l WHERE l.user_id = u.id), 'Task ' || g,
                            (ARRAY['low', 'medium', 'high'])[1 + mod(g, 3)],
                            mod(g, 4) = 0, CASE WHEN mod(g, 4) = 0 THEN now() END,
                            timestamptz '2025-01-01' + (g / 2) * interval '1 hour',

@@ -39,8 +39,16 @@ class JooqModelRoundTripTest {
         assertThat(user.getCreatedAt()).isNotNull();
 
         OffsetDateTime due = OffsetDateTime.of(2030, 1, 2, 3, 4, 5, 123_456_000, ZoneOffset.ofHours(2));
+        java.util.UUID inbox = db.insertInto(dev.todoapi.db.jooq.Tables.LISTS)
+                .set(dev.todoapi.db.jooq.Tables.LISTS.USER_ID, "user-1")
+                .set(dev.todoapi.db.jooq.Tables.LISTS.NAME, "Inbox")
+                .set(dev.todoapi.db.jooq.Tables.LISTS.POSITION, "a0")
+                .set(dev.todoapi.db.jooq.Tables.LISTS.IS_DEFAULT, true)
+                .returning(dev.todoapi.db.jooq.Tables.LISTS.ID)
+                .fetchSingle().getId();
         TasksRecord task = db.insertInto(TASKS)
                 .set(TASKS.USER_ID, "user-1")
+                .set(TASKS.LIST_ID, inbox)
                 .set(TASKS.TITLE, "Write the report")
                 .set(TASKS.DUE_DATE, due)
                 .returning()

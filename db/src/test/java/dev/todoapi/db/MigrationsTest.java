@@ -89,7 +89,33 @@ class MigrationsTest {
                 new UpgradeScenario(
                 "V3 -> latest keeps the rows and gives every local account its user_emails row", "3",
                 c -> { seedV1(c); seedExternalUser(c); },
-                c -> { verifyV1Rows(c); verifyUserEmails(c); }));
+                c -> { verifyV1Rows(c); verifyUserEmails(c); }),
+                new UpgradeScenario(
+                "V4 -> latest gives every user an Inbox holding all of their tasks, newest first as before", "4",
+                c -> { seedV1(c); seedOpenRecurringTask(c); seedOtherUsersTasks(c); },
+                c -> { verifyV1Rows(c); verifyInboxes(c); }));
+    }
+
+    static void seedOtherUsersTasks(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, email, password_hash) VALUES ('user-2', 'bob@example.com', 'hash')");
+            st.executeUpdate("""
+                    INSERT INTO tasks (user_id, title, created_at)
+                    SELECT 'user-2', 'Bob ' || g, timestamptz '2025-02-01' + g * interval '1 minute'
+                    FROM generate_series(1, 30) AS g""");
+            st.executeUpdate("INSERT INTO users (id, email, issuer) VALUES ('idp|9', 'x@example.com', 'https://idp.example.com')");
+        }
+    }
+
+    /** Every user has exactly one list, the default Inbox, and every task is in its owner's Inbox, order unchanged. */
+    static void verifyInboxes(Connection c) throws SQLException {
+        assertThat(row(c, "SELECT count(*)::text, count(DISTINCT user_id)::text, bool_and(is_default)::text,"
+                + " bool_and(name = 'Inbox')::text FROM lists")).containsExactly("3", "3", "true", "true");
+        assertThat(row(c, "SELECT count(*)::text FROM tasks t JOIN lists l ON l.user_id = t.user_id AND l.id = t.list_id"
+                + " WHERE l.is_default")).containsExactly(row(c, "SELECT count(*)::text FROM tasks").get(0));
+        assertThat(row(c, "SELECT string_agg(title, ',' ORDER BY created_at DESC, id DESC) FROM tasks WHERE user_id = 'user-2'"))
+                .containsExactly(row(c, "SELECT string_agg(t.title, ',' ORDER BY t.created_at DESC, t.id DESC) FROM tasks t"
+                        + " JOIN lists l ON l.user_id = t.user_id AND l.id = t.list_id WHERE t.user_id = 'user-2'").get(0));
     }
 
     static void seedExternalUser(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import dev.todoapi.list.Lists;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -23,10 +24,13 @@ public class Accounts {
     private final PasswordHasher hasher;
     private final Sessions sessions;
 
-    Accounts(UserRepository users, PasswordHasher hasher, Sessions sessions) {
+    private final Lists lists;
+
+    Accounts(UserRepository users, PasswordHasher hasher, Sessions sessions, Lists lists) {
         this.users = users;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.lists = lists;
     }
 
     @Transactional
@@ -39,8 +43,10 @@ public class Accounts {
         checkPasswordLength(password, "password");
         String hash = hasher.hash(password);
         try {
-            return users.insertLocal(UUID.randomUUID().toString(), normalizedEmail.toLowerCase(Locale.ROOT), hash,
+            UsersRecord user = users.insertLocal(UUID.randomUUID().toString(), normalizedEmail.toLowerCase(Locale.ROOT), hash,
                     name == null || name.isBlank() ? null : name.strip());
+            lists.createDefault(user.getId()); // the Inbox, in the registering transaction
+            return user;
         } catch (DuplicateKeyException e) {
             throw new ApiException(HttpStatus.CONFLICT, "EMAIL_ALREADY_EXISTS", "An account with this email already exists.");
         }

@@ -5,7 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
 import java.time.Duration;
 import java.util.List;
+import dev.todoapi.list.Lists;
 import java.util.Objects;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
@@ -25,8 +28,13 @@ public class ExternalUsers {
     private final Cache<String, String> knownIssuerBySubject =
             Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
-    ExternalUsers(UserRepository users) {
+    private final Lists lists;
+    private final TransactionTemplate transaction;
+
+    ExternalUsers(UserRepository users, Lists lists, PlatformTransactionManager transactions) {
         this.users = users;
+        this.lists = lists;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     public JwtAuthenticationToken authenticate(Jwt jwt, String issuer) {
@@ -36,7 +44,13 @@ public class ExternalUsers {
         }
         if (!issuer.equals(knownIssuerBySubject.getIfPresent(subject))) {
             String email = Objects.requireNonNullElse(jwt.getClaimAsString("email"), subject + "@external.invalid");
-            UsersRecord user = users.insertExternalIfAbsent(subject, email, issuer);
+            // The user and its default list, in one transaction.
+            UsersRecord user = transaction.execute(status -> {
+                if (users.insertExternalIfAbsent(subject, email, issuer)) {
+                    lists.createDefault(subject);
+                }
+                return users.findById(subject).orElseThrow();
+            });
             if (!issuer.equals(user.getIssuer())) {
                 throw new InvalidBearerTokenException(new OAuth2Error("invalid_token",
                         "The subject belongs to another identity provider", null).getDescription());

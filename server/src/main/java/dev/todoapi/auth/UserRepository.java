@@ -54,16 +54,15 @@ public class UserRepository {
                 .fetchSingle();
     }
 
-    /** Creates the row of an external identity on first sight; returns the row as it now is. */
-    UsersRecord insertExternalIfAbsent(String id, String email, String issuer) {
-        db.insertInto(USERS)
+    /** Creates the row of an external identity on first sight; true when this call created it. */
+    boolean insertExternalIfAbsent(String id, String email, String issuer) {
+        return db.insertInto(USERS)
                 .set(USERS.ID, id)
                 .set(USERS.EMAIL, email)
                 .set(USERS.ISSUER, issuer)
                 .onConflict(USERS.ID)
                 .doNothing()
-                .execute();
-        return db.selectFrom(USERS).where(USERS.ID.eq(id)).fetchSingle();
+                .execute() == 1;
     }
 
     Optional<UsersRecord> updateName(String id, String name) {

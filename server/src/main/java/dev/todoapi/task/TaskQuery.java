@@ -3,6 +3,7 @@ package dev.todoapi.task;
 import static dev.todoapi.db.jooq.Tables.TASKS;
 
 import java.time.OffsetDateTime;
+import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 /** What a task list asks for: filters, order, page size and where the previous page ended. */
 record TaskQuery(
         Status status,
+        @Nullable UUID listId,
         @Nullable String priority,
         @Nullable String tag,
         @Nullable OffsetDateTime dueBefore,
@@ -22,7 +24,7 @@ record TaskQuery(
 
     /** What determines the SQL text of the list query (which filters are present, the order), not the values. */
     String shape() {
-        return "task.page." + status + '.' + sort + '.' + (priority != null ? 'p' : '-') + (tag != null ? 't' : '-')
+        return "task.page." + status + '.' + sort + '.' + (listId != null ? 'l' : '-') + (priority != null ? 'p' : '-') + (tag != null ? 't' : '-')
                 + (dueBefore != null ? 'b' : '-') + (dueAfter != null ? 'a' : '-') + (text != null ? 'q' : '-')
                 + (updatedSince != null ? 'u' : '-') + (after == null ? '-' : after.key() == null ? 'n' : 'c');
     }

@@ -65,7 +65,7 @@ class TaskRepository {
     private static final String TAG_IDS = "tag_ids";
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
-    private static final List<Field<?>> WRITABLE = List.of(TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
             TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
@@ -222,6 +222,9 @@ class TaskRepository {
     private static List<Condition> filters(String userId, TaskQuery query) {
         List<Condition> filters = new ArrayList<>();
         filters.add(query.status().condition());
+        if (query.listId() != null) {
+            filters.add(TASKS.LIST_ID.eq(query.listId()));
+        }
         if (query.priority() != null) {
             filters.add(TASKS.PRIORITY.eq(query.priority()));
         }

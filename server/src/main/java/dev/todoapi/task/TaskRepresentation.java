@@ -16,7 +16,7 @@ final class TaskRepresentation {
 
     static Task of(TaskView view) {
         TasksRecord row = view.task();
-        Task task = new Task(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
+        Task task = new Task(row.getId(), row.getUserId(), row.getListId(), row.getTitle(), row.getCompleted(),
                 Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());
@@ -31,7 +31,7 @@ final class TaskRepresentation {
     /** The same fields as a Task, in the contract's non-recursive schema for a spawned occurrence. */
     private static TaskOccurrence occurrence(TaskView view) {
         TasksRecord row = view.task();
-        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getTitle(), row.getCompleted(),
+        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), row.getTitle(), row.getCompleted(),
                 Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());

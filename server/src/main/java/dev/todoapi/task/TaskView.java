@@ -1,5 +1,7 @@
 package dev.todoapi.task;
 
+import dev.todoapi.web.ETags;
+
 import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import java.util.List;

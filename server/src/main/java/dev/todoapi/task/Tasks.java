@@ -1,10 +1,13 @@
 package dev.todoapi.task;
 
+import dev.todoapi.web.ETags;
+
 import dev.todoapi.db.jooq.tables.records.IdempotencyKeysRecord;
 import dev.todoapi.db.jooq.tables.records.TagsRecord;
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import dev.todoapi.tag.TagNames;
 import dev.todoapi.tag.TagRepository;
+import dev.todoapi.list.Lists;
 import dev.todoapi.web.ApiException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -27,7 +30,7 @@ public class Tasks {
 
     /** A complete set of task fields: a create or a full replace. */
     record Draft(String title, @Nullable String description, @Nullable String priority, @Nullable OffsetDateTime dueDate,
-            @Nullable String recurrenceRule, List<String> tags, boolean completed) {}
+            @Nullable String recurrenceRule, List<String> tags, boolean completed, @Nullable UUID listId) {}
 
     /** The fields a merge patch sets; a {@code *Set} flag says whether a nullable field is present. */
     record Changes(@Nullable String title, boolean descriptionSet, @Nullable String description,
@@ -58,7 +61,10 @@ public class Tasks {
     private final TagRepository tags;
     private final IdempotencyRepository idempotency;
 
-    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency) {
+    private final Lists lists;
+
+    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency, Lists lists) {
+        this.lists = lists;
         this.tasks = tasks;
         this.tags = tags;
         this.idempotency = idempotency;
@@ -102,6 +108,7 @@ public class Tasks {
         Draft valid = validate(draft);
         TasksRecord row = new TasksRecord()
                 .setUserId(userId)
+                .setListId(listOf(userId, valid.listId()))
                 .setTitle(valid.title())
                 .setDescription(valid.description())
                 .setPriority(valid.priority())
@@ -215,6 +222,7 @@ public class Tasks {
             next = occurrence.map(spawned -> {
                 TasksRecord created = tasks.insert(new TasksRecord()
                         .setUserId(userId)
+                        .setListId(task.getListId())
                         .setTitle(task.getTitle())
                         .setDescription(task.getDescription())
                         .setPriority(task.getPriority())
@@ -240,6 +248,17 @@ public class Tasks {
         }
     }
 
+    /** The named list (422 when the user has no such list), or the user's default list. */
+    private UUID listOf(String userId, @Nullable UUID listId) {
+        if (listId == null) {
+            return lists.defaultListId(userId);
+        }
+        if (!lists.exists(userId, listId)) {
+            throw ApiException.validation("list_id", "LIST_NOT_FOUND", "is not one of your lists");
+        }
+        return listId;
+    }
+
     /** The task with its tags, row-locked; 412 when If-Match doesn't match its version. */
     private TaskView locked(String userId, UUID taskId, @Nullable String ifMatch) {
         TaskView task = tasks.lock(userId, taskId).orElseThrow(() -> notFound(taskId));
@@ -255,7 +274,8 @@ public class Tasks {
                 draft.dueDate(),
                 Recurrence.normalize(draft.recurrenceRule(), "recurrence_rule"),
                 tagNames(draft.tags()),
-                draft.completed());
+                draft.completed(),
+                draft.listId());
     }
 
     private static String title(String title) {

@@ -33,6 +33,9 @@ class ExternalIssuerTest extends ApiTestBase {
         assertThat(db.fetchSingle(USERS, USERS.ID.eq("idp-user-1")).getIssuer()).isEqualTo(TestIdentityProvider.JWKS_ISSUER);
         assertThat(me(token).getResponse().getStatus()).isEqualTo(200);
         assertThat(db.fetchCount(USERS)).isEqualTo(1);
+        // Its default list came with it, once.
+        assertThat(db.fetchCount(dev.todoapi.db.jooq.Tables.LISTS, dev.todoapi.db.jooq.Tables.LISTS.USER_ID.eq("idp-user-1")
+                .and(dev.todoapi.db.jooq.Tables.LISTS.IS_DEFAULT))).isEqualTo(1);
     }
 
     @Test

@@ -435,7 +435,7 @@ class ContractFuzzTest {
 
     // ---- inputs -----------------------------------------------------------------------------------------
 
-    private record Session(String token, String userId, String taskId, String tagId) {}
+    private record Session(String token, String userId, String taskId, String tagId, String listId) {}
 
     private Session signUp(Random random) throws Exception {
         String email = "fuzz-" + UUID.randomUUID() + "@example.com";
@@ -443,7 +443,7 @@ class ContractFuzzTest {
         String token = auth.get("access_token").asString();
         JsonNode task = post("/api/v1/tasks", Map.of("title", "seed task", "tags", List.of("seed")), token);
         return new Session(token, auth.get("user").get("id").asString(), task.get("id").asString(),
-                task.get("tags").get(0).get("id").asString());
+                task.get("tags").get(0).get("id").asString(), task.get("list_id").asString());
     }
 
     private JsonNode post(String path, Object body, String token) throws Exception {
@@ -471,6 +471,7 @@ class ContractFuzzTest {
         return switch (name) {
             case "task_id" -> session.taskId();
             case "tag_id" -> session.tagId();
+            case "list_id" -> session.listId();
             case "user_id" -> session.userId();
             case "cursor", "If-Match", "Idempotency-Key", "refresh_token" -> null;
             default -> random.nextBoolean() ? null : String.valueOf(valid(schema, random));

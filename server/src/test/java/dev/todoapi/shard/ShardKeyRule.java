@@ -45,6 +45,7 @@ public final class ShardKeyRule {
     public static final Map<String, String> DISTRIBUTED = Map.of(
             "users", "id",
             "user_emails", "email_lower",
+            "lists", "user_id",
             "tasks", "user_id",
             "tags", "user_id",
             "task_tags", "user_id",

@@ -1,23 +1,21 @@
-package dev.todoapi.task;
+package dev.todoapi.web;
 
-import dev.todoapi.web.ApiException;
-import dev.todoapi.web.ErrorCode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task's ETag is its version, which every change bumps: {@code "7"}. If-Match takes a list of them or
+ * A task's or a list's ETag is its version, which every change bumps: {@code "7"}. If-Match takes a list of them or
  * {@code *}, compared strongly (a weak {@code W/"7"} never matches), as RFC 9110 says.
  */
-final class ETags {
+public final class ETags {
 
     private ETags() {}
 
-    static String of(int version) {
+    public static String of(int version) {
         return "\"" + version + "\"";
     }
 
     /** Throws 412 unless the header is absent or names this version. */
-    static void checkIfMatch(@Nullable String ifMatch, int currentVersion) {
+    public static void checkIfMatch(@Nullable String ifMatch, int currentVersion) {
         if (ifMatch == null || ifMatch.isBlank()) {
             return;
         }
@@ -29,6 +27,6 @@ final class ETags {
             }
         }
         throw new ApiException(ErrorCode.PRECONDITION_FAILED,
-                "The task has changed since " + ifMatch.strip() + "; its current ETag is " + current + ". Nothing was changed.");
+                "It has changed since " + ifMatch.strip() + "; its current ETag is " + current + ". Nothing was changed.");
     }
 }

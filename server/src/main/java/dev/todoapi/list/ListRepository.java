@@ -1,0 +1,122 @@
+package dev.todoapi.list;
+
+import static dev.todoapi.db.jooq.Tables.LISTS;
+import static dev.todoapi.db.jooq.Tables.TASKS;
+
+import dev.todoapi.db.jooq.tables.records.ListsRecord;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Repository;
+
+/** Task lists, always within one user's data: every table of every statement pinned to the user. */
+@Repository
+class ListRepository {
+
+    /** A list with the number of its tasks, and of those not completed. */
+    record ListWithCounts(ListsRecord list, int taskCount, int openTaskCount) {}
+
+    private static final Field<Integer> TASK_COUNT = DSL.count(TASKS.ID).as("task_count");
+    private static final Field<Integer> OPEN_TASK_COUNT =
+            DSL.count(TASKS.ID).filterWhere(TASKS.COMPLETED.isFalse()).as("open_task_count");
+
+    private final DSLContext db;
+
+    ListRepository(DSLContext db) {
+        this.db = db;
+    }
+
+    /** The user's lists in manual order, with their counts (one statement). */
+    List<ListWithCounts> all(String userId) {
+        return withCounts(userId, DSL.noCondition()).fetch(ListRepository::toListWithCounts);
+    }
+
+    Optional<ListWithCounts> find(String userId, UUID listId) {
+        return withCounts(userId, LISTS.ID.eq(listId)).fetchOptional(ListRepository::toListWithCounts);
+    }
+
+    private org.jooq.SelectSeekStep1<Record, String> withCounts(String userId, Condition condition) {
+        return db.select(LISTS.fields()).select(TASK_COUNT, OPEN_TASK_COUNT)
+                .from(LISTS)
+                .leftJoin(TASKS).on(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(LISTS.ID))
+                .where(LISTS.USER_ID.eq(userId), condition)
+                .groupBy(LISTS.USER_ID, LISTS.ID)
+                .orderBy(LISTS.POSITION);
+    }
+
+    private static ListWithCounts toListWithCounts(Record row) {
+        return new ListWithCounts(row.into(LISTS), row.get(TASK_COUNT), row.get(OPEN_TASK_COUNT));
+    }
+
+    /** The list, row-locked until the transaction ends. */
+    Optional<ListsRecord> lock(String userId, UUID listId) {
+        return db.selectFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).forUpdate().fetchOptional();
+    }
+
+    /** The user's default list, row-locked: serializes the creates of one user (each takes the last position). */
+    Optional<ListsRecord> lockDefault(String userId) {
+        return db.selectFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.IS_DEFAULT.isTrue()).forUpdate().fetchOptional();
+    }
+
+    Optional<UUID> defaultListId(String userId) {
+        return db.select(LISTS.ID).from(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.IS_DEFAULT.isTrue())
+                .fetchOptional(LISTS.ID);
+    }
+
+    boolean exists(String userId, UUID listId) {
+        return db.fetchExists(db.selectOne().from(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)));
+    }
+
+    int count(String userId) {
+        return db.fetchCount(LISTS, LISTS.USER_ID.eq(userId));
+    }
+
+    /** The last position of the user's lists, or null when there are none. */
+    @Nullable String lastPosition(String userId) {
+        return db.select(DSL.max(LISTS.POSITION)).from(LISTS).where(LISTS.USER_ID.eq(userId)).fetchOne(0, String.class);
+    }
+
+    /** Throws Spring's DuplicateKeyException when the position is taken (a concurrent create in the same gap). */
+    ListsRecord insert(String userId, String name, @Nullable String color, String position, boolean isDefault) {
+        return db.insertInto(LISTS)
+                .set(LISTS.USER_ID, userId)
+                .set(LISTS.NAME, name)
+                .set(LISTS.COLOR, color)
+                .set(LISTS.POSITION, position)
+                .set(LISTS.IS_DEFAULT, isDefault)
+                .returning()
+                .fetchSingle();
+    }
+
+    void update(ListsRecord list) {
+        db.update(LISTS)
+                .set(LISTS.NAME, list.getName())
+                .set(LISTS.COLOR, list.getColor())
+                .set(LISTS.VERSION, LISTS.VERSION.plus(1))
+                .set(LISTS.UPDATED_AT, OffsetDateTime.now())
+                .where(LISTS.USER_ID.eq(list.getUserId()), LISTS.ID.eq(list.getId()))
+                .execute();
+    }
+
+    /** Moves every task of one list to another; returns how many. */
+    int moveTasks(String userId, UUID from, UUID to) {
+        return db.update(TASKS)
+                .set(TASKS.LIST_ID, to)
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, OffsetDateTime.now())
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(from))
+                .execute();
+    }
+
+    /** Deletes the list; its tasks (and their tags' links) cascade. */
+    void delete(String userId, UUID listId) {
+        db.deleteFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).execute();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.todoapi.list;
+
+import dev.todoapi.db.jooq.tables.records.ListsRecord;
+import dev.todoapi.order.OrderKeys;
+import dev.todoapi.web.ApiException;
+import dev.todoapi.web.ETags;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Task lists: every user has exactly one default list (the Inbox), created with the user; it can be renamed, not
+ * deleted. Lists come in their manual order; a new one goes last.
+ */
+@Service
+public class Lists {
+
+    /** Lists a user may have. */
+    public static final int MAX_LISTS = 1_000;
+
+    static final String INBOX = "Inbox";
+
+    public record Changes(boolean nameSet, @Nullable String name, boolean colorSet, @Nullable String color) {}
+
+    private final ListRepository lists;
+
+    Lists(ListRepository lists) {
+        this.lists = lists;
+    }
+
+    /** The new user's Inbox; call in the transaction that creates the user. */
+    @Transactional
+    public void createDefault(String userId) {
+        lists.insert(userId, INBOX, null, OrderKeys.first(), true);
+    }
+
+    /** The user's default list (the Inbox). */
+    public UUID defaultListId(String userId) {
+        return lists.defaultListId(userId)
+                .orElseThrow(() -> new IllegalStateException("User " + userId + " has no default list"));
+    }
+
+    /** Whether the user has this list (another user's list is as missing as one that never was). */
+    public boolean exists(String userId, UUID listId) {
+        return lists.exists(userId, listId);
+    }
+
+    @Transactional(readOnly = true)
+    public List<ListRepository.ListWithCounts> all(String userId) {
+        return lists.all(userId);
+    }
+
+    @Transactional(readOnly = true)
+    public ListRepository.ListWithCounts get(String userId, UUID listId) {
+        return lists.find(userId, listId).orElseThrow(() -> notFound(listId));
+    }
+
+    @Transactional
+    public ListRepository.ListWithCounts create(String userId, String name, @Nullable String color) {
+        String trimmed = name(name);
+        lists.lockDefault(userId); // one create of this user at a time: each takes the position after the last
+        if (lists.count(userId) >= MAX_LISTS) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "LIST_LIMIT_REACHED",
+                    "You have " + MAX_LISTS + " lists, the most there can be; delete one first.");
+        }
+        String last = lists.lastPosition(userId);
+        ListsRecord created = lists.insert(userId, trimmed, color, OrderKeys.between(last, null), false);
+        return new ListRepository.ListWithCounts(created, 0, 0);
+    }
+
+    @Transactional
+    public ListRepository.ListWithCounts update(String userId, UUID listId, Changes changes, @Nullable String ifMatch) {
+        ListsRecord list = lists.lock(userId, listId).orElseThrow(() -> notFound(listId));
+        ETags.checkIfMatch(ifMatch, list.getVersion());
+        if (changes.nameSet()) {
+            if (changes.name() == null) {
+                throw ApiException.validation("name", "REQUIRED", "can't be null");
+            }
+            list.setName(name(changes.name()));
+        }
+        if (changes.colorSet()) {
+            list.setColor(changes.color());
+        }
+        if (list.changed()) {
+            lists.update(list);
+        }
+        return get(userId, listId);
+    }
+
+    /** Deletes the list and its tasks, or moves its tasks to {@code moveTasksTo} first; one transaction. */
+    @Transactional
+    public void delete(String userId, UUID listId, @Nullable String ifMatch, @Nullable UUID moveTasksTo) {
+        ListsRecord list = lists.lock(userId, listId).orElseThrow(() -> notFound(listId));
+        ETags.checkIfMatch(ifMatch, list.getVersion());
+        if (list.getIsDefault()) {
+            throw new ApiException(HttpStatus.CONFLICT, "DEFAULT_LIST",
+                    "The default list can't be deleted (it can be renamed).");
+        }
+        if (moveTasksTo != null) {
+            if (moveTasksTo.equals(listId)) {
+                throw ApiException.validation("move_tasks_to", "INVALID_VALUE", "must be another list than the one deleted");
+            }
+            if (lists.lock(userId, moveTasksTo).isEmpty()) {
+                throw ApiException.validation("move_tasks_to", "LIST_NOT_FOUND", "is not one of your lists");
+            }
+            lists.moveTasks(userId, listId, moveTasksTo);
+        }
+        lists.delete(userId, listId);
+    }
+
+    private static String name(String name) {
+        String trimmed = name.strip();
+        if (trimmed.isEmpty()) {
+            throw ApiException.validation("name", "TOO_SHORT", "must not be blank");
+        }
+        if (trimmed.length() > 100) {
+            throw ApiException.validation("name", "TOO_LONG", "size must be between 1 and 100");
+        }
+        return trimmed;
+    }
+
+    static ApiException notFound(UUID listId) {
+        return new ApiException(HttpStatus.NOT_FOUND, "LIST_NOT_FOUND", "There is no list " + listId + ".");
+    }
+}

@@ -1,0 +1,215 @@
+package dev.todoapi.list;
+
+import static dev.todoapi.db.jooq.Tables.LISTS;
+import static dev.todoapi.db.jooq.Tables.TASKS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import dev.todoapi.testsupport.TaskApiTestBase;
+import dev.todoapi.testsupport.TestUser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MvcResult;
+import tools.jackson.databind.JsonNode;
+
+class ListApiTest extends TaskApiTestBase {
+
+    TestUser ada;
+    TestUser bob;
+
+    @BeforeEach
+    void users() throws Exception {
+        ada = register("ada@example.com");
+        bob = register("bob@example.com");
+    }
+
+    private JsonNode lists(TestUser user) throws Exception {
+        MvcResult result = call(get("/api/v1/lists").header("Authorization", user.bearer()));
+        assertThat(result.getResponse().getStatus()).isEqualTo(200);
+        return body(result).get("items");
+    }
+
+    private MvcResult createList(TestUser user, String json) throws Exception {
+        return call(post("/api/v1/lists").header("Authorization", user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
+    private JsonNode created(TestUser user, String name) throws Exception {
+        MvcResult result = createList(user, "{\"name\": \"" + name + "\"}");
+        assertThat(result.getResponse().getStatus()).as(result.getResponse().getContentAsString()).isEqualTo(201);
+        return body(result);
+    }
+
+    private String inbox(TestUser user) throws Exception {
+        return lists(user).get(0).get("id").asString();
+    }
+
+    @Test
+    void everyUserStartsWithOneDefaultListTheInbox() throws Exception {
+        JsonNode lists = lists(ada);
+
+        assertThat(lists).hasSize(1);
+        assertThat(lists.get(0).get("name").asString()).isEqualTo("Inbox");
+        assertThat(lists.get(0).get("is_default").asBoolean()).isTrue();
+        assertThat(lists.get(0).get("task_count").asInt()).isZero();
+        assertThat(db.fetchCount(LISTS)).as("Ada's and Bob's").isEqualTo(2);
+    }
+
+    @Test
+    void newListsGoLastAndComeInManualOrder() throws Exception {
+        JsonNode groceries = created(ada, "  Groceries ");
+        JsonNode work = created(ada, "Work");
+
+        assertThat(groceries.get("name").asString()).isEqualTo("Groceries");
+        assertThat(groceries.get("is_default").asBoolean()).isFalse();
+        List<String> names = new ArrayList<>();
+        List<String> positions = new ArrayList<>();
+        lists(ada).forEach(list -> {
+            names.add(list.get("name").asString());
+            positions.add(list.get("position").asString());
+        });
+        assertThat(names).containsExactly("Inbox", "Groceries", "Work");
+        assertThat(positions).isSorted().doesNotHaveDuplicates();
+        assertThat(work.get("position").asString()).isGreaterThan(groceries.get("position").asString());
+    }
+
+    @Test
+    void tasksGoToTheInboxUnlessAListIsNamed() throws Exception {
+        String groceries = created(ada, "Groceries").get("id").asString();
+
+        JsonNode inInbox = createTask(ada, "{\"title\": \"Call mum\"}");
+        JsonNode milk = createTask(ada, "{\"title\": \"Milk\", \"list_id\": \"" + groceries + "\"}");
+
+        assertThat(inInbox.get("list_id").asString()).isEqualTo(inbox(ada));
+        assertThat(milk.get("list_id").asString()).isEqualTo(groceries);
+        assertThat(list(ada, "list_id=" + groceries).get("items")).extracting(task -> task.get("title").asString())
+                .containsExactly("Milk");
+        JsonNode counted = body(call(get("/api/v1/lists/" + groceries).header("Authorization", ada.bearer())));
+        assertThat(counted.get("task_count").asInt()).isEqualTo(1);
+        assertThat(counted.get("open_task_count").asInt()).isEqualTo(1);
+        toggle(ada, milk.get("id").asString());
+        assertThat(body(call(get("/api/v1/lists/" + groceries).header("Authorization", ada.bearer())))
+                .get("open_task_count").asInt()).isZero();
+    }
+
+    @Test
+    void aTaskCanOnlyGoToOneOfTheUsersLists() throws Exception {
+        String bobsList = created(bob, "Bob's").get("id").asString();
+
+        for (String listId : List.of(bobsList, UUID.randomUUID().toString())) {
+            MvcResult refused = call(post("/api/v1/tasks").header("Authorization", ada.bearer())
+                    .contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"x\", \"list_id\": \"" + listId + "\"}"));
+            assertThat(refused.getResponse().getStatus()).isEqualTo(422);
+            assertThat(body(refused).get("errors").get(0).get("code").asString()).isEqualTo("LIST_NOT_FOUND");
+        }
+        assertThat(db.fetchCount(TASKS)).isZero();
+    }
+
+    @Test
+    void renameRecolorWithIfMatch() throws Exception {
+        MvcResult createdList = createList(ada, "{\"name\": \"Groceries\", \"color\": \"#22c55e\"}");
+        String id = body(createdList).get("id").asString();
+        String etag = createdList.getResponse().getHeader("ETag");
+        assertThat(etag).isEqualTo("\"1\"");
+
+        MvcResult renamed = call(patch("/api/v1/lists/" + id).header("Authorization", ada.bearer()).header("If-Match", etag)
+                .contentType(MERGE_PATCH).content("{\"name\": \"Shopping\", \"color\": null}"));
+        assertThat(renamed.getResponse().getStatus()).isEqualTo(200);
+        assertThat(body(renamed).get("name").asString()).isEqualTo("Shopping");
+        assertThat(body(renamed).has("color")).isFalse();
+        assertThat(renamed.getResponse().getHeader("ETag")).isEqualTo("\"2\"");
+
+        MvcResult stale = call(patch("/api/v1/lists/" + id).header("Authorization", ada.bearer()).header("If-Match", etag)
+                .contentType(MERGE_PATCH).content("{\"name\": \"Again\"}"));
+        assertThat(stale.getResponse().getStatus()).isEqualTo(412);
+        assertThat(body(call(get("/api/v1/lists/" + id).header("Authorization", ada.bearer()))).get("name").asString())
+                .isEqualTo("Shopping");
+
+        MvcResult blank = call(patch("/api/v1/lists/" + id).header("Authorization", ada.bearer())
+                .contentType(MERGE_PATCH).content("{\"name\": \"   \"}"));
+        assertThat(blank.getResponse().getStatus()).isEqualTo(422);
+    }
+
+    @Test
+    void theInboxCanBeRenamedNotDeleted() throws Exception {
+        String inbox = inbox(ada);
+
+        MvcResult renamed = call(patch("/api/v1/lists/" + inbox).header("Authorization", ada.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"Eingang\"}"));
+        MvcResult deleted = call(delete("/api/v1/lists/" + inbox).header("Authorization", ada.bearer()));
+
+        assertThat(body(renamed).get("name").asString()).isEqualTo("Eingang");
+        assertThat(deleted.getResponse().getStatus()).isEqualTo(409);
+        assertThat(code(deleted)).isEqualTo("DEFAULT_LIST");
+        assertThat(lists(ada)).hasSize(1);
+    }
+
+    @Test
+    void deletingAListDeletesItsTasksOrMovesThemFirst() throws Exception {
+        String groceries = created(ada, "Groceries").get("id").asString();
+        String work = created(ada, "Work").get("id").asString();
+        createTask(ada, "{\"title\": \"Milk\", \"list_id\": \"" + groceries + "\", \"tags\": [\"shop\"]}");
+        String report = createTask(ada, "{\"title\": \"Report\", \"list_id\": \"" + work + "\"}").get("id").asString();
+
+        MvcResult moved = call(delete("/api/v1/lists/" + work + "?move_tasks_to=" + groceries).header("Authorization", ada.bearer()));
+        assertThat(moved.getResponse().getStatus()).isEqualTo(204);
+        JsonNode reportNow = body(getTask(ada, report));
+        assertThat(reportNow.get("list_id").asString()).isEqualTo(groceries);
+        assertThat(getTask(ada, report).getResponse().getHeader("ETag")).as("a moved task changed").isEqualTo("\"2\"");
+
+        MvcResult deleted = call(delete("/api/v1/lists/" + groceries).header("Authorization", ada.bearer()));
+        assertThat(deleted.getResponse().getStatus()).isEqualTo(204);
+        assertThat(db.fetchCount(TASKS)).isZero();
+        assertThat(lists(ada)).hasSize(1);
+    }
+
+    @Test
+    void moveTasksToMustBeAnotherOfTheUsersLists() throws Exception {
+        String groceries = created(ada, "Groceries").get("id").asString();
+        createTask(ada, "{\"title\": \"Milk\", \"list_id\": \"" + groceries + "\"}");
+        String bobsList = created(bob, "Bob's").get("id").asString();
+
+        for (String target : List.of(groceries, bobsList, UUID.randomUUID().toString())) {
+            MvcResult refused = call(delete("/api/v1/lists/" + groceries + "?move_tasks_to=" + target)
+                    .header("Authorization", ada.bearer()));
+            assertThat(refused.getResponse().getStatus()).isEqualTo(422);
+            assertThat(body(refused).get("errors").get(0).get("field").asString()).isEqualTo("move_tasks_to");
+        }
+        assertThat(db.fetchCount(TASKS)).as("nothing deleted").isEqualTo(1);
+    }
+
+    @Test
+    void anotherUsersListIsNotFoundAndUnchanged() throws Exception {
+        String bobs = created(bob, "Bob's").get("id").asString();
+
+        assertThat(code(call(get("/api/v1/lists/" + bobs).header("Authorization", ada.bearer())))).isEqualTo("LIST_NOT_FOUND");
+        assertThat(code(call(patch("/api/v1/lists/" + bobs).header("Authorization", ada.bearer())
+                .contentType(MERGE_PATCH).content("{\"name\": \"Mine\"}")))).isEqualTo("LIST_NOT_FOUND");
+        assertThat(code(call(delete("/api/v1/lists/" + bobs).header("Authorization", ada.bearer())))).isEqualTo("LIST_NOT_FOUND");
+        assertThat(lists(bob)).extracting(list -> list.get("name").asString()).containsExactly("Inbox", "Bob's");
+        assertThat(list(ada, "list_id=" + bobs).get("items")).isEmpty();
+    }
+
+    @Test
+    void atMostAThousandListsPerUser() throws Exception {
+        var insert = db.insertInto(LISTS, LISTS.USER_ID, LISTS.NAME, LISTS.POSITION);
+        List<String> positions = dev.todoapi.order.OrderKeys.between(lists(ada).get(0).get("position").asString(), null, 999);
+        for (String position : positions) {
+            insert = insert.values(ada.id(), "List", position);
+        }
+        insert.execute();
+
+        MvcResult refused = createList(ada, "{\"name\": \"One more\"}");
+
+        assertThat(refused.getResponse().getStatus()).isEqualTo(422);
+        assertThat(code(refused)).isEqualTo("LIST_LIMIT_REACHED");
+        assertThat(lists(ada)).hasSize(1000);
+    }
+}
