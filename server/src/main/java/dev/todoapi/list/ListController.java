@@ -1,6 +1,7 @@
 package dev.todoapi.list;
 
 import dev.todoapi.api.ListsApi;
+import dev.todoapi.api.model.ListMove;
 import dev.todoapi.api.model.TodoList;
 import dev.todoapi.api.model.TodoListCreate;
 import dev.todoapi.api.model.TodoListList;
@@ -48,6 +49,11 @@ class ListController implements ListsApi {
         MergePatch patch = MergePatch.current();
         var changes = new Lists.Changes(patch.has("name"), body.getName(), patch.has("color"), body.getColor());
         return withETag(lists.update(currentUser.id(), listId, changes, ifMatch));
+    }
+
+    @Override
+    public ResponseEntity<TodoList> moveList(UUID listId, ListMove body, @Nullable String ifMatch) {
+        return withETag(lists.move(currentUser.id(), listId, body.getAfterId(), body.getBeforeId(), ifMatch));
     }
 
     @Override

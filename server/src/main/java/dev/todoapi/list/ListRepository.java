@@ -105,6 +105,29 @@ class ListRepository {
                 .execute();
     }
 
+    /** The smallest position above {@code above} (or the first one, when null), leaving out one list. */
+    @Nullable String positionAfter(String userId, @Nullable String above, UUID leftOut) {
+        return db.select(DSL.min(LISTS.POSITION)).from(LISTS)
+                .where(LISTS.USER_ID.eq(userId), LISTS.ID.ne(leftOut), above == null ? DSL.noCondition() : LISTS.POSITION.gt(above))
+                .fetchOne(0, String.class);
+    }
+
+    /** The largest position below {@code below}, leaving out one list. */
+    @Nullable String positionBefore(String userId, String below, UUID leftOut) {
+        return db.select(DSL.max(LISTS.POSITION)).from(LISTS)
+                .where(LISTS.USER_ID.eq(userId), LISTS.ID.ne(leftOut), LISTS.POSITION.lt(below))
+                .fetchOne(0, String.class);
+    }
+
+    void updatePosition(String userId, UUID listId, String position) {
+        db.update(LISTS)
+                .set(LISTS.POSITION, position)
+                .set(LISTS.VERSION, LISTS.VERSION.plus(1))
+                .set(LISTS.UPDATED_AT, OffsetDateTime.now())
+                .where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId))
+                .execute();
+    }
+
     /** Moves every task of one list to another; returns how many. */
     int moveTasks(String userId, UUID from, UUID to) {
         return db.update(TASKS)

@@ -90,6 +90,39 @@ public class Lists {
         return get(userId, listId);
     }
 
+    /**
+     * Puts the list right after {@code afterId}, right before {@code beforeId}, or first: one row written, its
+     * position a key between its new neighbours'. A user's moves and creates take the Inbox row lock, one at a
+     * time, so two of them never compute a key for the same gap (and the unique key would refuse the second).
+     */
+    @Transactional
+    public ListRepository.ListWithCounts move(String userId, UUID listId, @Nullable UUID afterId, @Nullable UUID beforeId,
+            @Nullable String ifMatch) {
+        if (afterId != null && beforeId != null) {
+            throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
+        }
+        lists.lockDefault(userId);
+        ListsRecord list = lists.lock(userId, listId).orElseThrow(() -> notFound(listId));
+        ETags.checkIfMatch(ifMatch, list.getVersion());
+        String position;
+        if (afterId != null || beforeId != null) {
+            String field = afterId != null ? "after_id" : "before_id";
+            UUID targetId = afterId != null ? afterId : beforeId;
+            if (targetId.equals(listId)) {
+                throw ApiException.validation(field, "INVALID_VALUE", "must be another list than the one moved");
+            }
+            ListsRecord target = lists.lock(userId, targetId)
+                    .orElseThrow(() -> ApiException.validation(field, "LIST_NOT_FOUND", "is not one of your lists"));
+            position = afterId != null
+                    ? OrderKeys.between(target.getPosition(), lists.positionAfter(userId, target.getPosition(), listId))
+                    : OrderKeys.between(lists.positionBefore(userId, target.getPosition(), listId), target.getPosition());
+        } else {
+            position = OrderKeys.between(null, lists.positionAfter(userId, null, listId));
+        }
+        lists.updatePosition(userId, listId, position);
+        return get(userId, listId);
+    }
+
     /** Deletes the list and its tasks, or moves its tasks to {@code moveTasksTo} first; one transaction. */
     @Transactional
     public void delete(String userId, UUID listId, @Nullable String ifMatch, @Nullable UUID moveTasksTo) {

@@ -197,6 +197,105 @@ class ListApiTest extends TaskApiTestBase {
         assertThat(list(ada, "list_id=" + bobs).get("items")).isEmpty();
     }
 
+    private MvcResult move(TestUser user, String listId, String json) throws Exception {
+        return call(post("/api/v1/lists/" + listId + "/move").header("Authorization", user.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
+    private List<String> names(TestUser user) throws Exception {
+        List<String> names = new ArrayList<>();
+        List<String> positions = new ArrayList<>();
+        lists(user).forEach(list -> {
+            names.add(list.get("name").asString());
+            positions.add(list.get("position").asString());
+        });
+        assertThat(positions).isSorted().doesNotHaveDuplicates();
+        return names;
+    }
+
+    @Test
+    void listsMoveByIntentAfterBeforeOrFirst() throws Exception {
+        String inbox = inbox(ada);
+        String a = created(ada, "A").get("id").asString();
+        String b = created(ada, "B").get("id").asString();
+        String c = created(ada, "C").get("id").asString();
+
+        assertThat(body(move(ada, c, "{\"after_id\": \"" + inbox + "\"}")).get("name").asString()).isEqualTo("C");
+        assertThat(names(ada)).containsExactly("Inbox", "C", "A", "B");
+        move(ada, inbox, "{\"before_id\": \"" + b + "\"}");
+        assertThat(names(ada)).containsExactly("C", "A", "Inbox", "B");
+        move(ada, b, "{}");
+        assertThat(names(ada)).containsExactly("B", "C", "A", "Inbox");
+        move(ada, b, "{\"after_id\": \"" + inbox + "\"}");
+        assertThat(names(ada)).containsExactly("C", "A", "Inbox", "B");
+        MvcResult again = move(ada, a, "{\"after_id\": \"" + c + "\"}");
+        assertThat(again.getResponse().getStatus()).as("already there: still a valid move").isEqualTo(200);
+        assertThat(names(ada)).containsExactly("C", "A", "Inbox", "B");
+    }
+
+    @Test
+    void manyMovesIntoOneGapKeepKeysUniqueAndOrdered() throws Exception {
+        String first = created(ada, "First").get("id").asString();
+        List<String> moved = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            moved.add(created(ada, "L" + i).get("id").asString());
+        }
+        for (String id : moved) {
+            assertThat(move(ada, id, "{\"after_id\": \"" + first + "\"}").getResponse().getStatus()).isEqualTo(200);
+        }
+        List<String> expected = new ArrayList<>(List.of("Inbox", "First"));
+        for (int i = 29; i >= 0; i--) {
+            expected.add("L" + i);
+        }
+        assertThat(names(ada)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void concurrentMovesIntoOneGapAllSucceedWithDistinctKeys() throws Exception {
+        String first = created(ada, "First").get("id").asString();
+        created(ada, "Last");
+        List<String> moved = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            moved.add(created(ada, "M" + i).get("id").asString());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+            for (String id : moved) {
+                statuses.add(pool.submit(() -> move(ada, id, "{\"after_id\": \"" + first + "\"}").getResponse().getStatus()));
+            }
+            for (var status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<String> names = names(ada); // sorted, no duplicate positions
+        assertThat(names.subList(0, 2)).containsExactly("Inbox", "First");
+        assertThat(names.subList(2, 14)).containsExactlyInAnyOrderElementsOf(
+                moved.stream().map(id -> "M" + moved.indexOf(id)).toList());
+        assertThat(names.get(14)).isEqualTo("Last");
+    }
+
+    @Test
+    void invalidMovesAreRefusedAndChangeNothing() throws Exception {
+        String a = created(ada, "A").get("id").asString();
+        String b = created(ada, "B").get("id").asString();
+        String bobs = created(bob, "Bob's").get("id").asString();
+
+        for (String json : List.of("{\"after_id\": \"" + a + "\"}", "{\"after_id\": \"" + bobs + "\"}",
+                "{\"before_id\": \"" + UUID.randomUUID() + "\"}", "{\"after_id\": \"" + b + "\", \"before_id\": \"" + b + "\"}")) {
+            MvcResult refused = move(ada, a, json);
+            assertThat(refused.getResponse().getStatus()).as(json).isEqualTo(422);
+        }
+        assertThat(code(move(ada, bobs, "{}"))).isEqualTo("LIST_NOT_FOUND");
+        MvcResult stale = call(post("/api/v1/lists/" + a + "/move").header("Authorization", ada.bearer()).header("If-Match", "\"9\"")
+                .contentType(MediaType.APPLICATION_JSON).content("{}"));
+        assertThat(stale.getResponse().getStatus()).isEqualTo(412);
+        assertThat(names(ada)).containsExactly("Inbox", "A", "B");
+        assertThat(names(bob)).containsExactly("Inbox", "Bob's");
+    }
+
     @Test
     void atMostAThousandListsPerUser() throws Exception {
         var insert = db.insertInto(LISTS, LISTS.USER_ID, LISTS.NAME, LISTS.POSITION);
