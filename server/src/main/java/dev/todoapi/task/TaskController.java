@@ -41,13 +41,14 @@ class TaskController implements TasksApi {
     }
 
     @Override
-    public ResponseEntity<TaskPage> listTasks(TaskStatusFilter status, @Nullable UUID listId, @Nullable Priority priority, @Nullable String tag,
+    public ResponseEntity<TaskPage> listTasks(TaskStatusFilter status, @Nullable UUID listId, @Nullable UUID parentId,
+            @Nullable Priority priority, @Nullable String tag,
             @Nullable OffsetDateTime dueBefore, @Nullable OffsetDateTime dueAfter, @Nullable String q,
             @Nullable OffsetDateTime updatedSince, TaskSortOrder sort, Integer limit, @Nullable String cursor) {
         // The contract's enums (unknown values are refused as 422 INVALID_VALUE before this runs).
         TaskQuery.Status parsedStatus = java.util.Objects.requireNonNull(TaskQuery.Status.parse(status.getValue()));
         TaskSort parsedSort = java.util.Objects.requireNonNull(TaskSort.parse(sort.getValue()));
-        TaskQuery query = new TaskQuery(parsedStatus, listId, priority == null ? null : priority.getValue(), tag, dueBefore,
+        TaskQuery query = new TaskQuery(parsedStatus, listId, parentId, priority == null ? null : priority.getValue(), tag, dueBefore,
                 dueAfter, q, updatedSince, parsedSort, limit,
                 cursor == null || cursor.isEmpty() ? null : TaskCursor.decode(cursor, parsedSort));
         Tasks.Page page = tasks.list(currentUser.id(), query);
@@ -112,13 +113,14 @@ class TaskController implements TasksApi {
 
     static Tasks.Draft draft(TaskCreate body) {
         return new Tasks.Draft(body.getTitle(), body.getDescription(), value(body.getPriority()), body.getDueDate(),
-                body.getRecurrenceRule(), body.getTags() == null ? List.of() : body.getTags(), false, body.getListId());
+                body.getRecurrenceRule(), body.getTags() == null ? List.of() : body.getTags(), false, body.getListId(),
+                body.getParentId());
     }
 
     static Tasks.Draft draft(TaskReplace body) {
         return new Tasks.Draft(body.getTitle(), body.getDescription(), value(body.getPriority()), body.getDueDate(),
                 body.getRecurrenceRule(), body.getTags() == null ? List.of() : body.getTags(),
-                Boolean.TRUE.equals(body.getCompleted()), null);
+                Boolean.TRUE.equals(body.getCompleted()), null, null);
     }
 
     private static Tasks.Changes changes(TaskPatch body, MergePatch present) {

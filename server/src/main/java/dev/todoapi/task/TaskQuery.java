@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 record TaskQuery(
         Status status,
         @Nullable UUID listId,
+        @Nullable UUID parentId,
         @Nullable String priority,
         @Nullable String tag,
         @Nullable OffsetDateTime dueBefore,
@@ -24,7 +25,7 @@ record TaskQuery(
 
     /** What determines the SQL text of the list query (which filters are present, the order), not the values. */
     String shape() {
-        return "task.page." + status + '.' + sort + '.' + (listId != null ? 'l' : '-') + (priority != null ? 'p' : '-') + (tag != null ? 't' : '-')
+        return "task.page." + status + '.' + sort + '.' + (listId != null ? 'l' : '-') + (parentId != null ? 's' : '-') + (priority != null ? 'p' : '-') + (tag != null ? 't' : '-')
                 + (dueBefore != null ? 'b' : '-') + (dueAfter != null ? 'a' : '-') + (text != null ? 'q' : '-')
                 + (updatedSince != null ? 'u' : '-') + (after == null ? '-' : after.key() == null ? 'n' : 'c');
     }

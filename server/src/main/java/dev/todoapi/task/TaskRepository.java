@@ -25,6 +25,7 @@ import org.jooq.Result;
 import org.jooq.SelectJoinStep;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 
 /** Tasks, always within one user's data: every statement is scoped by user_id. */
@@ -64,8 +65,23 @@ class TaskRepository {
 
     private static final String TAG_IDS = "tag_ids";
 
+    /** Another row of tasks: the subtasks of the outer one. */
+    private static final dev.todoapi.db.jooq.tables.Tasks SUBTASK = TASKS.as("subtask");
+
+    /** The number of the task's direct subtasks (all, or only those not completed), pinned to the user. */
+    private static Field<Integer> subtaskCount(Field<String> userId, boolean openOnly) {
+        return DSL.field(DSL.select(DSL.count()).from(SUBTASK)
+                        .where(SUBTASK.USER_ID.eq(userId), SUBTASK.PARENT_ID.eq(TASKS.ID))
+                        .and(openOnly ? SUBTASK.COMPLETED.isFalse() : DSL.noCondition()))
+                .as(openOnly ? OPEN_SUBTASKS : SUBTASKS);
+    }
+
+    private static final String SUBTASKS = "subtask_count";
+    private static final String OPEN_SUBTASKS = "open_subtask_count";
+    private static final Field<String> USER_PARAM = DSL.param("user_id", String.class);
+
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
-    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
             TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
@@ -80,9 +96,10 @@ class TaskRepository {
         this.db = db;
         this.rendered = rendered;
         Condition byId = TASKS.USER_ID.eq(DSL.param("user_id", String.class)).and(TASKS.ID.eq(DSL.param("id", UUID.class)));
-        // Parameters: the user id for the tags' join and subquery, then the user id and the task id.
-        this.find = rendered.prepare(withTags().where(byId), 4);
-        this.lock = rendered.prepare(withTags().where(byId).forUpdate().of(TASKS), 4);
+        // Parameters: the user id for the tags' join and subquery and the two subtask counts, then the user id and
+        // the task id.
+        this.find = rendered.prepare(withTags().where(byId), 6);
+        this.lock = rendered.prepare(withTags().where(byId).forUpdate().of(TASKS), 6);
         this.tagsByIds = rendered.prepare(db.select(TAGS.ID, TAGS.NAME, TAGS.COLOR).from(TAGS).where(
                 TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
                 TAGS.ID.eq(DSL.any(DSL.param("ids", SQLDataType.UUID.array())))), 2);
@@ -103,12 +120,12 @@ class TaskRepository {
     }
 
     Optional<TaskView> find(String userId, UUID taskId) {
-        return find.bind(userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
+        return find.bind(userId, userId, userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     /** The task, row-locked until the transaction ends, so concurrent updates apply one after another. */
     Optional<TaskView> lock(String userId, UUID taskId) {
-        return lock.bind(userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
+        return lock.bind(userId, userId, userId, userId, userId, taskId).fetchOptional(TaskRepository::toView);
     }
 
     TasksRecord insert(TasksRecord task) {
@@ -169,12 +186,59 @@ class TaskRepository {
                 .fetch());
     }
 
+    /** The counts of the task's direct subtasks. */
+    TaskView.Counts counts(String userId, UUID taskId) {
+        Record row = db.select(subtaskCount(DSL.val(userId), false), subtaskCount(DSL.val(userId), true))
+                .from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).fetchSingle();
+        return new TaskView.Counts(row.get(SUBTASKS, Integer.class), row.get(OPEN_SUBTASKS, Integer.class));
+    }
+
+    /** The parent of a task (null for a top-level one). */
+    @Nullable UUID parentOf(String userId, UUID taskId) {
+        return db.select(TASKS.PARENT_ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId))
+                .fetchOne(TASKS.PARENT_ID);
+    }
+
+    int subtaskCount(String userId, UUID parentId) {
+        return db.fetchCount(TASKS, TASKS.USER_ID.eq(userId).and(TASKS.PARENT_ID.eq(parentId)));
+    }
+
+    /** The direct subtasks of these tasks, oldest first. */
+    List<TasksRecord> childrenOf(String userId, java.util.Collection<UUID> parentIds) {
+        return db.selectFrom(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.in(parentIds))
+                .orderBy(TASKS.CREATED_AT, TASKS.ID)
+                .fetch();
+    }
+
+    /** Completes every open task below this one (the whole subtree); returns how many. */
+    int completeSubtree(String userId, UUID taskId) {
+        var child = TASKS.as("child");
+        var belowId = DSL.field(DSL.name("below", "id"), UUID.class);
+        org.jooq.CommonTableExpression<?> below = DSL.name("below").fields("id").as(
+                DSL.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.eq(taskId))
+                        .unionAll(DSL.select(child.ID).from(child)
+                                .join(DSL.table(DSL.name("below"))).on(child.PARENT_ID.eq(belowId))
+                                .where(child.USER_ID.eq(userId))));
+        return db.withRecursive(below)
+                .update(TASKS)
+                .set(TASKS.COMPLETED, true)
+                .set(TASKS.COMPLETED_AT, DSL.currentOffsetDateTime())
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(TASKS.USER_ID.eq(userId), TASKS.COMPLETED.isFalse(),
+                        TASKS.ID.in(DSL.select(belowId).from(DSL.table(DSL.name("below")))))
+                .execute();
+    }
+
     private SelectJoinStep<Record> withTags() {
-        return db.select(TASKS.fields()).select(TAGS_OF_TASK).from(TASKS);
+        return db.select(TASKS.fields()).select(TAGS_OF_TASK, subtaskCount(USER_PARAM, false), subtaskCount(USER_PARAM, true))
+                .from(TASKS);
     }
 
     private SelectJoinStep<Record> withTagIds(String userId) {
-        return db.select(TASKS.fields()).select(tagIds(userId)).from(TASKS);
+        Field<String> user = DSL.val(userId);
+        return db.select(TASKS.fields()).select(tagIds(userId), subtaskCount(user, false), subtaskCount(user, true)).from(TASKS);
     }
 
     /**
@@ -210,13 +274,15 @@ class TaskRepository {
                 }
                 taskTags.sort(TagNames.ORDER);
             }
-            views.add(new TaskView(row.into(TASKS), taskTags));
+            views.add(new TaskView(row.into(TASKS), taskTags, null, row.get(SUBTASKS, Integer.class),
+                    row.get(OPEN_SUBTASKS, Integer.class)));
         }
         return views;
     }
 
     private static TaskView toView(Record row) {
-        return new TaskView(row.into(TASKS), row.get(TAGS_OF_TASK));
+        return new TaskView(row.into(TASKS), row.get(TAGS_OF_TASK), null, row.get(SUBTASKS, Integer.class),
+                row.get(OPEN_SUBTASKS, Integer.class));
     }
 
     private static List<Condition> filters(String userId, TaskQuery query) {
@@ -224,6 +290,9 @@ class TaskRepository {
         filters.add(query.status().condition());
         if (query.listId() != null) {
             filters.add(TASKS.LIST_ID.eq(query.listId()));
+        }
+        if (query.parentId() != null) {
+            filters.add(TASKS.PARENT_ID.eq(query.parentId()));
         }
         if (query.priority() != null) {
             filters.add(TASKS.PRIORITY.eq(query.priority()));

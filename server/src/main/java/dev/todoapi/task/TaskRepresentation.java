@@ -16,8 +16,10 @@ final class TaskRepresentation {
 
     static Task of(TaskView view) {
         TasksRecord row = view.task();
-        Task task = new Task(row.getId(), row.getUserId(), row.getListId(), row.getTitle(), row.getCompleted(),
-                Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+        Task task = new Task(row.getId(), row.getUserId(), row.getListId(), view.subtaskCount(), view.openSubtaskCount(),
+                row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()), tagRefs(view),
+                row.getCreatedAt(), row.getUpdatedAt());
+        task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());
         task.setDueDate(row.getDueDate());
@@ -31,8 +33,10 @@ final class TaskRepresentation {
     /** The same fields as a Task, in the contract's non-recursive schema for a spawned occurrence. */
     private static TaskOccurrence occurrence(TaskView view) {
         TasksRecord row = view.task();
-        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), row.getTitle(), row.getCompleted(),
-                Priority.fromValue(row.getPriority()), tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), view.subtaskCount(),
+                view.openSubtaskCount(), row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()),
+                tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+        task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());
         task.setDueDate(row.getDueDate());

@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +32,8 @@ public class Tasks {
 
     /** A complete set of task fields: a create or a full replace. */
     record Draft(String title, @Nullable String description, @Nullable String priority, @Nullable OffsetDateTime dueDate,
-            @Nullable String recurrenceRule, List<String> tags, boolean completed, @Nullable UUID listId) {}
+            @Nullable String recurrenceRule, List<String> tags, boolean completed, @Nullable UUID listId,
+            @Nullable UUID parentId) {}
 
     /** The fields a merge patch sets; a {@code *Set} flag says whether a nullable field is present. */
     record Changes(@Nullable String title, boolean descriptionSet, @Nullable String description,
@@ -108,7 +111,9 @@ public class Tasks {
         Draft valid = validate(draft);
         TasksRecord row = new TasksRecord()
                 .setUserId(userId)
-                .setListId(listOf(userId, valid.listId()))
+                .setListId(valid.parentId() != null ? listOfSubtask(userId, valid.parentId(), valid.listId())
+                        : listOf(userId, valid.listId()))
+                .setParentId(valid.parentId())
                 .setTitle(valid.title())
                 .setDescription(valid.description())
                 .setPriority(valid.priority())
@@ -129,7 +134,8 @@ public class Tasks {
     /** Sets every field from the draft; optional fields it leaves out are cleared. */
     @Transactional
     public TaskView replace(String userId, UUID taskId, Draft draft, @Nullable String ifMatch) {
-        TasksRecord task = locked(userId, taskId, ifMatch).task();
+        TaskView current = locked(userId, taskId, ifMatch);
+        TasksRecord task = current.task();
         Draft valid = validate(draft);
         boolean wasCompleted = task.getCompleted();
         task.setTitle(valid.title())
@@ -140,7 +146,7 @@ public class Tasks {
         setCompleted(task, valid.completed());
         List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
         tags.setTagsOfTask(userId, taskId, taskTags);
-        return saved(userId, task, taskTags, wasCompleted);
+        return saved(userId, task, taskTags, wasCompleted, current);
     }
 
     /** Applies a merge patch: present fields are set, null clears, absent fields stay. */
@@ -177,7 +183,7 @@ public class Tasks {
         } else {
             taskTags = current.tags();
         }
-        return saved(userId, task, taskTags, wasCompleted);
+        return saved(userId, task, taskTags, wasCompleted, current);
     }
 
     @Transactional
@@ -201,7 +207,7 @@ public class Tasks {
         TasksRecord task = current.task();
         boolean wasCompleted = task.getCompleted();
         setCompleted(task, completed);
-        return saved(userId, task, current.tags(), wasCompleted);
+        return saved(userId, task, current.tags(), wasCompleted, current);
     }
 
     /**
@@ -209,7 +215,8 @@ public class Tasks {
      * occurrence is created in the same transaction (same title, description, priority, tags and rule),
      * once: the task notes that it has spawned it, so reopening and completing it again spawns nothing.
      */
-    private TaskView saved(String userId, TasksRecord changed, List<TagsRecord> taskTags, boolean wasCompleted) {
+    private TaskView saved(String userId, TasksRecord changed, List<TagsRecord> taskTags, boolean wasCompleted,
+            TaskView before) {
         java.util.Optional<Recurrence.Next> occurrence = java.util.Optional.empty();
         if (!wasCompleted && changed.getCompleted() && !Boolean.TRUE.equals(changed.getNextOccurrenceCreated())
                 && changed.getRecurrenceRule() != null && changed.getDueDate() != null) {
@@ -217,12 +224,19 @@ public class Tasks {
             occurrence.ifPresent(ignored -> changed.setNextOccurrenceCreated(true));
         }
         TasksRecord task = tasks.update(changed);
+        int openSubtasks = before.openSubtaskCount();
+        if (!wasCompleted && task.getCompleted() && openSubtasks > 0) {
+            // Completing a parent completes its open subtasks, all the way down (reopening it reopens none).
+            tasks.completeSubtree(userId, task.getId());
+            openSubtasks = 0;
+        }
         TaskView next = null;
         if (occurrence.isPresent()) {
             next = occurrence.map(spawned -> {
                 TasksRecord created = tasks.insert(new TasksRecord()
                         .setUserId(userId)
                         .setListId(task.getListId())
+                        .setParentId(task.getParentId())
                         .setTitle(task.getTitle())
                         .setDescription(task.getDescription())
                         .setPriority(task.getPriority())
@@ -230,10 +244,11 @@ public class Tasks {
                         .setRecurrenceRule(spawned.rule())
                         .setCompleted(false));
                 tags.tagNewTask(userId, created.getId(), taskTags);
-                return new TaskView(created, taskTags);
+                int copied = copySubtasks(userId, task.getId(), created);
+                return new TaskView(created, taskTags, null, copied, copied);
             }).orElse(null);
         }
-        return new TaskView(task, taskTags, next);
+        return new TaskView(task, taskTags, next, before.subtaskCount(), openSubtasks);
     }
 
     /** Tags are shown in name order, as reads return them. */
@@ -246,6 +261,70 @@ public class Tasks {
             task.setCompleted(completed);
             task.setCompletedAt(completed ? OffsetDateTime.now() : null);
         }
+    }
+
+    /**
+     * Fresh, open copies of the subtasks of {@code from}, all the way down, under {@code to} (the next occurrence of
+     * a recurring task): same titles, descriptions and priorities, no due dates. Returns the direct copies.
+     */
+    private int copySubtasks(String userId, UUID from, TasksRecord to) {
+        Map<UUID, UUID> copyOf = new HashMap<>(Map.of(from, to.getId()));
+        List<UUID> level = List.of(from);
+        int direct = 0;
+        for (int depth = 1; depth < MAX_DEPTH && !level.isEmpty(); depth++) {
+            List<UUID> next = new ArrayList<>();
+            for (TasksRecord child : tasks.childrenOf(userId, level)) {
+                TasksRecord copy = tasks.insert(new TasksRecord()
+                        .setUserId(userId)
+                        .setListId(to.getListId())
+                        .setParentId(copyOf.get(child.getParentId()))
+                        .setTitle(child.getTitle())
+                        .setDescription(child.getDescription())
+                        .setPriority(child.getPriority())
+                        .setCompleted(false));
+                copyOf.put(child.getId(), copy.getId());
+                next.add(child.getId());
+                if (depth == 1) {
+                    direct++;
+                }
+            }
+            level = next;
+        }
+        return direct;
+    }
+
+    /** Levels of tasks: a top-level task and up to three levels of subtasks below it. */
+    static final int MAX_DEPTH = 4;
+
+    /** Subtasks a task may have. */
+    static final int MAX_SUBTASKS = 1_000;
+
+    /**
+     * The list of a new subtask: its parent's, which is locked (so it can't be deleted meanwhile) and checked: it
+     * exists, is less than {@link #MAX_DEPTH} levels deep, and has room for one more subtask.
+     */
+    private UUID listOfSubtask(String userId, UUID parentId, @Nullable UUID listId) {
+        TasksRecord parent = tasks.lock(userId, parentId)
+                .orElseThrow(() -> ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks"))
+                .task();
+        int depth = 1;
+        for (UUID above = parent.getParentId(); above != null; above = tasks.parentOf(userId, above)) {
+            depth++;
+            if (depth >= MAX_DEPTH) {
+                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TOO_DEEP",
+                        "Tasks nest at most " + MAX_DEPTH + " levels deep; this parent is at level " + depth + ".",
+                        List.of(new dev.todoapi.api.model.FieldError("parent_id", "TOO_DEEP", "is at the deepest level")));
+            }
+        }
+        if (tasks.subtaskCount(userId, parentId) >= MAX_SUBTASKS) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SUBTASK_LIMIT_REACHED",
+                    "A task has at most " + MAX_SUBTASKS + " subtasks.",
+                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "SUBTASK_LIMIT_REACHED", "has no room for another subtask")));
+        }
+        if (listId != null && !listId.equals(parent.getListId())) {
+            throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
+        }
+        return parent.getListId();
     }
 
     /** The named list (422 when the user has no such list), or the user's default list. */
@@ -275,7 +354,8 @@ public class Tasks {
                 Recurrence.normalize(draft.recurrenceRule(), "recurrence_rule"),
                 tagNames(draft.tags()),
                 draft.completed(),
-                draft.listId());
+                draft.listId(),
+                draft.parentId());
     }
 
     private static String title(String title) {

@@ -20,7 +20,7 @@ public final class TaskFixtures {
     /** Creates a task of the user and returns its id; {@code priority} as in the contract, null for the default. */
     public UUID create(String userId, String title, @Nullable String description, @Nullable String priority,
             @Nullable OffsetDateTime dueDate, List<String> tags, boolean completed) {
-        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, null);
+        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, null, null);
         if (!(tasks.create(userId, draft, null, view -> "") instanceof Tasks.Created.New created)) {
             throw new IllegalStateException("a create without an idempotency key is never a replay");
         }
