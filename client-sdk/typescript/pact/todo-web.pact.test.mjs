@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { ApiProblem, TodoWebApi } from './web-app.mjs';
 
-const { boolean, datetime, eachLike, equal, fromProviderState, integer, like, regex, uuid } = MatchersV3;
+const { boolean, constrainedArrayLike, datetime, eachLike, equal, fromProviderState, integer, like, regex, uuid } = MatchersV3;
 
 const PACT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'pacts');
 rmSync(resolve(PACT_DIR, 'todo-web-todo-api.json'), { force: true });
@@ -57,6 +57,8 @@ const PASSWORD = 'correct horse battery staple';
 const NAME = 'Ada Lovelace';
 const USER_ID = '5b0c6a2e-3f4d-4b8e-9a51-6c1d2e3f4a5b';
 const TASK_ID = '0b3f6d1e-6c2a-4f0e-9d7b-2a1c3e4f5a6b';
+const INBOX_ID = '1c4a7e2f-7d3b-4a1f-8e8c-3b2d4f5a6b7c';
+const LIST_ID = '2d5b8f3a-8e4c-4b2a-9f9d-4c3e5a6b7c8d';
 const EXAMPLE_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YjBjNmEyZSJ9.c2lnbmF0dXJl';
 
 /** RFC 3339 as the server writes it: UTC, seconds with 0 to 9 fraction digits. */
@@ -86,6 +88,7 @@ function task(overrides = {}) {
     return {
         id: uuid(TASK_ID),
         user_id: like(USER_ID),
+        list_id: uuid(INBOX_ID),
         title: like('Write the quarterly report'),
         completed: boolean(false),
         priority: regex('^(low|medium|high)$', 'high'),
@@ -95,6 +98,25 @@ function task(overrides = {}) {
         ...overrides,
     };
 }
+
+/** A task list; its position is an opaque order key of the server, compared only by the server. */
+function todoList(overrides = {}) {
+    return {
+        id: uuid(LIST_ID),
+        name: like('Groceries'),
+        position: like('a1'),
+        is_default: boolean(false),
+        open_task_count: integer(0),
+        task_count: integer(0),
+        created_at: instant('2026-11-23T10:15:30.123456Z'),
+        updated_at: instant('2026-11-23T10:15:30.123456Z'),
+        ...overrides,
+    };
+}
+
+/** The id of the list of the state `a user with a list`, and of that user's Inbox. */
+const listId = () => fromProviderState('${listId}', LIST_ID);
+const inboxId = () => fromProviderState('${inboxId}', INBOX_ID);
 
 function problem(status, code) {
     return {
@@ -339,5 +361,128 @@ describe('todo-web -> todo-api', () => {
             const tag = await app.addTag('errands', '#3b82f6');
             assert.equal(tag.color, '#3b82f6');
             assert.equal(tag.openTaskCount, 0);
+        })));
+
+    it('lists the lists in their manual order, the Inbox first', () => provider.addInteraction()
+        .given('a user with a list', {
+            ...aUser,
+            list_name: 'Groceries',
+            list_color: '#22c55e',
+            tasks: [{ title: 'Buy milk' }, { title: 'Buy eggs', completed: true }],
+        })
+        .uponReceiving('a request for the lists')
+        .withRequest('GET', '/api/v1/lists', (b) => b.headers(bearer))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            items: [
+                todoList({ id: inboxId(), name: like('Inbox'), is_default: equal(true), position: like('a0') }),
+                todoList({
+                    id: listId(),
+                    name: equal('Groceries'),
+                    color: equal('#22c55e'),
+                    is_default: equal(false),
+                    open_task_count: equal(1),
+                    task_count: equal(2),
+                }),
+            ],
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const [inbox, groceries, ...more] = await app.lists();
+            assert.equal(more.length, 0);
+            assert.equal(inbox.isDefault, true);
+            assert.equal(groceries.name, 'Groceries');
+            assert.equal(groceries.isDefault, false);
+            assert.deepEqual([groceries.openTaskCount, groceries.taskCount], [1, 2]);
+            assert.ok(groceries.createdAt instanceof Date);
+        })));
+
+    it('creates a list', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a request to create a list')
+        .withRequest('POST', '/api/v1/lists', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ name: 'Groceries', color: '#22c55e' }))
+        .willRespondWith(201, (b) => b
+            .headers({
+                ...json,
+                Location: regex('^(https?://[^/]+)?/api/v1/lists/[0-9a-f-]{36}$', `/api/v1/lists/${LIST_ID}`),
+                ETag: regex('^(W/)?"[^"]+"$', '"1"'),
+            })
+            .jsonBody(todoList({
+                name: equal('Groceries'),
+                color: equal('#22c55e'),
+                is_default: equal(false),
+                open_task_count: equal(0),
+                task_count: equal(0),
+            })))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const list = await app.createList('Groceries', '#22c55e');
+            assert.equal(list.id, LIST_ID);
+            assert.equal(list.color, '#22c55e');
+            assert.equal(list.taskCount, 0);
+        })));
+
+    it('adds a task to a list', () => provider.addInteraction()
+        .given('a user with a list', { ...aUser, list_name: 'Groceries' })
+        .uponReceiving('a request to create a task in a list')
+        .withRequest('POST', '/api/v1/tasks', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ title: 'Buy milk', list_id: listId() }))
+        .willRespondWith(201, (b) => b
+            .headers({
+                ...json,
+                Location: regex('^(https?://[^/]+)?/api/v1/tasks/[0-9a-f-]{36}$', `/api/v1/tasks/${TASK_ID}`),
+            })
+            .jsonBody(task({ title: equal('Buy milk'), list_id: listId() })))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const created = await app.addTask({ title: 'Buy milk', listId: LIST_ID });
+            assert.equal(created.listId, LIST_ID);
+            assert.equal(created.title, 'Buy milk');
+        })));
+
+    it('reads the tasks of a list', () => provider.addInteraction()
+        .given('a user with a list', {
+            ...aUser,
+            list_name: 'Groceries',
+            tasks: [{ title: 'Buy milk' }, { title: 'Buy eggs' }],
+            inbox_tasks: [{ title: 'Call the plumber' }],
+        })
+        .uponReceiving('a request for the tasks of a list')
+        .withRequest('GET', '/api/v1/tasks', (b) => b
+            .headers(bearer)
+            .query({ list_id: listId(), sort: 'due_date', limit: '20' }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            // Exactly the list's two tasks: the Inbox's task would make a third.
+            items: constrainedArrayLike(task({ title: regex('^Buy (milk|eggs)$', 'Buy milk'), list_id: listId() }), 2, 2),
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const page = await app.tasksOf(LIST_ID);
+            assert.equal(page.items.length, 2);
+            assert.ok(page.items.every((t) => t.listId === LIST_ID));
+            assert.equal(page.nextCursor, undefined);
+        })));
+
+    it('moves a list before another (dragged above the Inbox)', () => provider.addInteraction()
+        .given('a user with a list', { ...aUser, list_name: 'Groceries' })
+        .uponReceiving('a request to move a list before another one')
+        .withRequest('POST', fromProviderState('/api/v1/lists/${listId}/move', `/api/v1/lists/${LIST_ID}/move`), (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ before_id: inboxId() }))
+        .willRespondWith(200, (b) => b
+            .headers({ ...json, ETag: regex('^(W/)?"[^"]+"$', '"2"') })
+            .jsonBody(todoList({ id: listId(), name: equal('Groceries'), is_default: equal(false) })))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const moved = await app.moveList(LIST_ID, { beforeId: INBOX_ID });
+            assert.equal(moved.id, LIST_ID);
+            assert.equal(typeof moved.position, 'string');
         })));
 });

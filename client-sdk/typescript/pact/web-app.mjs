@@ -49,8 +49,14 @@ export class TodoWebApi {
         return this.#call(this.api.tasks.listTasks({ status, priority, tag, sort, limit, cursor }));
     }
 
-    async addTask({ title, description, priority, dueDate, tags }) {
-        return this.#call(this.api.tasks.createTask({ taskCreate: { title, description, priority, dueDate, tags } }));
+    /** One page of the tasks of one list (the list's own view), filtered and sorted like {@link tasks}. */
+    async tasksOf(listId, { status, priority, tag, sort = 'due_date', limit = 20, cursor } = {}) {
+        return this.#call(this.api.tasks.listTasks({ listId, status, priority, tag, sort, limit, cursor }));
+    }
+
+    /** Adds a task to the list `listId`, or to the Inbox without one. */
+    async addTask({ title, description, priority, dueDate, tags, listId }) {
+        return this.#call(this.api.tasks.createTask({ taskCreate: { title, description, priority, dueDate, tags, listId } }));
     }
 
     /** Saves the edit form: only the changed fields; null clears a field (JSON Merge Patch). */
@@ -68,6 +74,20 @@ export class TodoWebApi {
 
     async task(taskId) {
         return this.#call(this.api.tasks.getTask({ taskId }));
+    }
+
+    /** The sidebar: every list in its manual order, the Inbox (isDefault) among them, with task counts. */
+    async lists() {
+        return (await this.#call(this.api.lists.listLists())).items;
+    }
+
+    async createList(name, color) {
+        return this.#call(this.api.lists.createList({ todoListCreate: { name, color } }));
+    }
+
+    /** A list dragged in the sidebar: dropped right after `afterId`, right before `beforeId`, or ({}) first. */
+    async moveList(listId, { afterId, beforeId } = {}) {
+        return this.#call(this.api.lists.moveList({ listId, listMove: { afterId, beforeId } }));
     }
 
     async tags() {

@@ -4,6 +4,7 @@ import {
     Configuration,
     type ConfigurationParameters,
     type FetchParams,
+    ListsApi,
     MetaApi,
     type Middleware,
     TagsApi,
@@ -48,6 +49,7 @@ export interface TodoClient {
     readonly configuration: Configuration;
     readonly auth: AuthApi;
     readonly tasks: TasksApi;
+    readonly lists: ListsApi;
     readonly tags: TagsApi;
     readonly meta: MetaApi;
     readonly compatibility: CompatibilityApi;
@@ -149,6 +151,7 @@ export function createClient(options: ClientOptions = {}): TodoClient {
         configuration,
         auth,
         tasks: new TasksApi(configuration),
+        lists: new ListsApi(configuration),
         tags: new TagsApi(configuration),
         meta: new MetaApi(configuration),
         compatibility: new CompatibilityApi(configuration),

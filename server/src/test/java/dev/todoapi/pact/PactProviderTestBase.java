@@ -9,6 +9,8 @@ import au.com.dius.pact.provider.spring.junit5.PactVerificationSpringProvider;
 import dev.todoapi.auth.AccessTokens;
 import dev.todoapi.auth.Accounts;
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
+import dev.todoapi.list.ListFixtures;
+import dev.todoapi.list.Lists;
 import dev.todoapi.task.TaskFixtures;
 import dev.todoapi.task.Tasks;
 import dev.todoapi.testsupport.ApiTestBase;
@@ -40,6 +42,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  *       tags?, completed?}]}: returns {@code userId}</li>
  *   <li>{@code a user with a task} {email, password, name?, title, description?, priority?, due_date?, tags?,
  *       completed?}: returns {@code userId} and {@code taskId}</li>
+ *   <li>{@code a user with a list} {email, password, name?, list_name, list_color?, tasks?: [as above] (in the
+ *       list), inbox_tasks?: [as above] (in the Inbox)}: the list comes after the user's Inbox; returns
+ *       {@code userId}, {@code listId} and {@code inboxId}</li>
  * </ul>
  */
 abstract class PactProviderTestBase extends ServerTestBase {
@@ -60,6 +65,9 @@ abstract class PactProviderTestBase extends ServerTestBase {
 
     @Autowired
     private Tasks tasks;
+
+    @Autowired
+    private Lists lists;
 
     /** The access token of the user of the current interaction's provider state, if it has one. */
     private @Nullable String accessToken;
@@ -101,17 +109,8 @@ abstract class PactProviderTestBase extends ServerTestBase {
     @State("a user with tasks")
     public Map<String, Object> userWithTasks(Map<String, Object> params) {
         Map<String, Object> state = signIn(params);
-        Object taskList = params.getOrDefault("tasks", List.of());
-        if (!(taskList instanceof List<?> list)) {
-            throw new IllegalArgumentException("the state parameter tasks must be a list, not " + taskList);
-        }
-        for (Object task : list) {
-            if (!(task instanceof Map<?, ?> fields)) {
-                throw new IllegalArgumentException("each of tasks must be an object, not " + task);
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> taskFields = (Map<String, Object>) fields;
-            createTask((String) state.get("userId"), taskFields);
+        for (Map<String, Object> task : taskList(params, "tasks")) {
+            createTask((String) state.get("userId"), task, null);
         }
         return state;
     }
@@ -119,7 +118,24 @@ abstract class PactProviderTestBase extends ServerTestBase {
     @State("a user with a task")
     public Map<String, Object> userWithTask(Map<String, Object> params) {
         Map<String, Object> state = signIn(params);
-        state.put("taskId", createTask((String) state.get("userId"), params).toString());
+        state.put("taskId", createTask((String) state.get("userId"), params, null).toString());
+        return state;
+    }
+
+    @State("a user with a list")
+    public Map<String, Object> userWithList(Map<String, Object> params) {
+        Map<String, Object> state = signIn(params);
+        String userId = (String) state.get("userId");
+        UUID listId = new ListFixtures(lists)
+                .create(userId, string(params, "list_name"), optionalString(params, "list_color"));
+        for (Map<String, Object> task : taskList(params, "tasks")) {
+            createTask(userId, task, listId);
+        }
+        for (Map<String, Object> task : taskList(params, "inbox_tasks")) {
+            createTask(userId, task, null);
+        }
+        state.put("listId", listId.toString());
+        state.put("inboxId", lists.defaultListId(userId).toString());
         return state;
     }
 
@@ -133,7 +149,24 @@ abstract class PactProviderTestBase extends ServerTestBase {
         return state;
     }
 
-    private UUID createTask(String userId, Map<String, Object> fields) {
+    /** The state parameter {@code name}: a list of task objects, empty if absent. */
+    private static List<Map<String, Object>> taskList(Map<String, Object> params, String name) {
+        Object value = params.getOrDefault(name, List.of());
+        if (!(value instanceof List<?> list)) {
+            throw new IllegalArgumentException("the state parameter " + name + " must be a list, not " + value);
+        }
+        return list.stream().map(task -> {
+            if (!(task instanceof Map<?, ?> fields)) {
+                throw new IllegalArgumentException("each of " + name + " must be an object, not " + task);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> taskFields = (Map<String, Object>) fields;
+            return taskFields;
+        }).toList();
+    }
+
+    /** Creates the task in the list {@code listId}, or in the Inbox if null. */
+    private UUID createTask(String userId, Map<String, Object> fields, @Nullable UUID listId) {
         String dueDate = optionalString(fields, "due_date");
         Object tags = fields.getOrDefault("tags", List.of());
         return new TaskFixtures(tasks).create(userId,
@@ -142,7 +175,8 @@ abstract class PactProviderTestBase extends ServerTestBase {
                 optionalString(fields, "priority"),
                 dueDate == null ? null : OffsetDateTime.parse(dueDate),
                 ((List<?>) tags).stream().map(String::valueOf).toList(),
-                Boolean.TRUE.equals(fields.get("completed")));
+                Boolean.TRUE.equals(fields.get("completed")),
+                listId);
     }
 
     private static String string(Map<String, Object> params, String name) {

@@ -20,7 +20,13 @@ public final class TaskFixtures {
     /** Creates a task of the user and returns its id; {@code priority} as in the contract, null for the default. */
     public UUID create(String userId, String title, @Nullable String description, @Nullable String priority,
             @Nullable OffsetDateTime dueDate, List<String> tags, boolean completed) {
-        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, null, null);
+        return create(userId, title, description, priority, dueDate, tags, completed, null);
+    }
+
+    /** As the other {@code create}, in the list {@code listId} (null: the Inbox). */
+    public UUID create(String userId, String title, @Nullable String description, @Nullable String priority,
+            @Nullable OffsetDateTime dueDate, List<String> tags, boolean completed, @Nullable UUID listId) {
+        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, listId, null);
         if (!(tasks.create(userId, draft, null, view -> "") instanceof Tasks.Created.New created)) {
             throw new IllegalStateException("a create without an idempotency key is never a replay");
         }
