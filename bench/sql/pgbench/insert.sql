@@ -3,9 +3,9 @@
 \set u random(1, :users)
 \set p random(1, 3)
 BEGIN;
-INSERT INTO tasks (list_id, user_id, title, description, priority, due_date, recurrence_rule, completed, completed_at,
+INSERT INTO tasks (position, list_id, user_id, title, description, priority, due_date, recurrence_rule, completed, completed_at,
                    next_occurrence_created)
-VALUES (md5('bench-inbox-' || :u)::uuid, 'bench-user-' || :u, 'pgbench insert', 'Created by pgbench', (ARRAY['low', 'medium', 'high'])[:p],
+VALUES ('a0' || substr(md5(random()::text), 1, 12) || 'V', md5('bench-inbox-' || :u)::uuid, 'bench-user-' || :u, 'pgbench insert', 'Created by pgbench', (ARRAY['low', 'medium', 'high'])[:p],
         to_timestamp(:base) + interval '3 days', NULL, false, NULL, false)
 RETURNING id AS new_id \gset
 SELECT * FROM tags WHERE user_id = 'bench-user-' || :u AND lower(name) = ANY (ARRAY['work']);

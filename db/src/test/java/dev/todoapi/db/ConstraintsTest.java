@@ -54,8 +54,8 @@ class ConstraintsTest {
         insertUser(USER_B, "bob@example.com", null);
         exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_A, LIST_A);
         exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_B, LIST_B);
-        exec("INSERT INTO tasks (user_id, id, title, list_id) VALUES (?, ?, 'Task A', ?)", USER_A, TASK_A, LIST_A);
-        exec("INSERT INTO tasks (user_id, id, title, list_id) VALUES (?, ?, 'Task B', ?)", USER_B, TASK_B, LIST_B);
+        exec("INSERT INTO tasks (user_id, id, title, list_id, position) VALUES (?, ?, 'Task A', ?, 'a0')", USER_A, TASK_A, LIST_A);
+        exec("INSERT INTO tasks (user_id, id, title, list_id, position) VALUES (?, ?, 'Task B', ?, 'a0')", USER_B, TASK_B, LIST_B);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Work')", USER_A, TAG_A);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Home')", USER_B, TAG_B);
     }
@@ -145,9 +145,16 @@ class ConstraintsTest {
     }
 
     @Test
+    void siblingsNeverShareAPositionTopLevelTasksIncluded() {
+        assertRejected(UNIQUE_VIOLATION, "tasks_position_key",
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position) VALUES (?, 'Same place', ?, 'a0')", a),
+                USER_A, LIST_A);
+    }
+
+    @Test
     void aTaskCannotBeInAnotherUsersList() {
         assertRejected(FOREIGN_KEY_VIOLATION, "tasks_list_fkey",
-                a -> exec("INSERT INTO tasks (user_id, title, list_id) VALUES (?, 'Mine', ?)", a), USER_A, LIST_B);
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position) VALUES (?, 'Mine', ?, 'a5')", a), USER_A, LIST_B);
     }
 
     // ------------------------------------------------------------------ tenant isolation and cascades
@@ -202,8 +209,9 @@ class ConstraintsTest {
 
     private void insertTask(Object... args) throws SQLException {
         // user_id, title, description, priority
-        exec("INSERT INTO tasks (user_id, title, description, priority, list_id)"
-                + " SELECT ?, ?, ?, ?, id FROM lists WHERE user_id = ? AND is_default", args[0], args[1], args[2], args[3], args[0]);
+        exec("INSERT INTO tasks (user_id, title, description, priority, list_id, position)"
+                + " SELECT ?, ?, ?, ?, id, 'a0' || substr(md5(random()::text), 1, 8) || 'V' FROM lists"
+                + " WHERE user_id = ? AND is_default", args[0], args[1], args[2], args[3], args[0]);
     }
 
     private int exec(String sql, Object... args) throws SQLException {

@@ -93,7 +93,42 @@ class MigrationsTest {
                 new UpgradeScenario(
                 "V4 -> latest gives every user an Inbox holding all of their tasks, newest first as before", "4",
                 c -> { seedV1(c); seedOpenRecurringTask(c); seedOtherUsersTasks(c); },
-                c -> { verifyV1Rows(c); verifyInboxes(c); }));
+                c -> { verifyV1Rows(c); verifyInboxes(c); }),
+                new UpgradeScenario(
+                "V6 -> latest gives every task a position among its siblings, in the order it showed in (newest first)", "6",
+                MigrationsTest::seedV6Siblings, MigrationsTest::verifyPositions));
+    }
+
+    /** 4,000 top-level tasks in one list (past the a.. and b.. keys) and 70 subtasks of one of them. */
+    static void seedV6Siblings(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, email, password_hash) VALUES ('user-6', 'six@example.com', 'hash')");
+            st.executeUpdate("INSERT INTO lists (user_id, id, name, position, is_default) VALUES "
+                    + "('user-6', '" + LIST_6 + "', 'Inbox', 'a0', true)");
+            st.executeUpdate("""
+                    INSERT INTO tasks (user_id, id, list_id, title, created_at)
+                    SELECT 'user-6', md5('t' || g)::uuid, '%s', 'T' || g, timestamptz '2025-01-01' + (g / 3) * interval '1 minute'
+                    FROM generate_series(1, 4000) AS g""".formatted(LIST_6));
+            st.executeUpdate("""
+                    INSERT INTO tasks (user_id, list_id, parent_id, title, created_at)
+                    SELECT 'user-6', '%s', md5('t1')::uuid, 'S' || g, timestamptz '2025-06-01' + g * interval '1 second'
+                    FROM generate_series(1, 70) AS g""".formatted(LIST_6));
+        }
+    }
+
+    static final String LIST_6 = "6a6a6a6a-6b6b-4c6c-8d6d-6e6e6e6e6e6e";
+
+    static void verifyPositions(Connection c) throws SQLException {
+        for (String siblings : List.of("parent_id IS NULL", "parent_id = md5('t1')::uuid")) {
+            assertThat(row(c, "SELECT (string_agg(title, ',' ORDER BY position COLLATE \"C\")"
+                    + " = string_agg(title, ',' ORDER BY created_at DESC, id DESC))::text, (count(DISTINCT position) = count(*))::text"
+                    + " FROM tasks WHERE user_id = 'user-6' AND " + siblings)).as(siblings).containsExactly("true", "true");
+        }
+        // Valid order keys (OrderKeys.isValid: a head a-z, as many base-62 digits as it says, no trailing 0).
+        assertThat(row(c, "SELECT count(*)::text FROM tasks WHERE user_id = 'user-6' AND NOT ("
+                + "position ~ '^(a[0-9A-Za-z]|b[0-9A-Za-z]{2}|c[0-9A-Za-z]{3}|d[0-9A-Za-z]{4})$')")).containsExactly("0");
+        assertThat(row(c, "SELECT min(position), max(position) FROM tasks WHERE user_id = 'user-6' AND parent_id IS NULL"))
+                .containsExactly("a0", "c01V"); // the 4,000th key of the sequence: a0..az, b00..bzz, c000, ..., c01V
     }
 
     static void seedOtherUsersTasks(Connection c) throws SQLException {

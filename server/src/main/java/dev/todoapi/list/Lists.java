@@ -43,6 +43,15 @@ public class Lists {
                 .orElseThrow(() -> new IllegalStateException("User " + userId + " has no default list"));
     }
 
+    /**
+     * Row-locks the list, so that the top-level tasks placed in it are placed one at a time (each next to a key the
+     * others don't change meanwhile); false when the user has no such list.
+     */
+    @Transactional
+    public boolean lockForPlacing(String userId, UUID listId) {
+        return lists.lock(userId, listId).isPresent();
+    }
+
     /** Whether the user has this list (another user's list is as missing as one that never was). */
     public boolean exists(String userId, UUID listId) {
         return lists.exists(userId, listId);

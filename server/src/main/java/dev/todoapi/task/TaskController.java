@@ -8,6 +8,7 @@ import dev.todoapi.api.model.TaskSortOrder;
 import dev.todoapi.api.model.TaskStatusFilter;
 import dev.todoapi.api.model.Task;
 import dev.todoapi.api.model.TaskCreate;
+import dev.todoapi.api.model.TaskMove;
 import dev.todoapi.api.model.TaskPage;
 import dev.todoapi.api.model.TaskPatch;
 import dev.todoapi.api.model.TaskReplace;
@@ -78,6 +79,12 @@ class TaskController implements TasksApi {
     }
 
     @Override
+    public ResponseEntity<Task> moveTask(UUID taskId, TaskMove body, @Nullable String ifMatch) {
+        return withETag(tasks.move(currentUser.id(), taskId,
+                new Tasks.Move(body.getListId(), body.getParentId(), body.getAfterId(), body.getBeforeId()), ifMatch));
+    }
+
+    @Override
     public ResponseEntity<Task> getTask(UUID taskId) {
         return withETag(tasks.get(currentUser.id(), taskId));
     }
@@ -114,13 +121,13 @@ class TaskController implements TasksApi {
     static Tasks.Draft draft(TaskCreate body) {
         return new Tasks.Draft(body.getTitle(), body.getDescription(), value(body.getPriority()), body.getDueDate(),
                 body.getRecurrenceRule(), body.getTags() == null ? List.of() : body.getTags(), false, body.getListId(),
-                body.getParentId());
+                body.getParentId(), body.getPosition() == TaskCreate.PositionEnum.BOTTOM);
     }
 
     static Tasks.Draft draft(TaskReplace body) {
         return new Tasks.Draft(body.getTitle(), body.getDescription(), value(body.getPriority()), body.getDueDate(),
                 body.getRecurrenceRule(), body.getTags() == null ? List.of() : body.getTags(),
-                Boolean.TRUE.equals(body.getCompleted()), null, null);
+                Boolean.TRUE.equals(body.getCompleted()), null, null, false);
     }
 
     private static Tasks.Changes changes(TaskPatch body, MergePatch present) {

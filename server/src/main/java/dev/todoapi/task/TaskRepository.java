@@ -81,7 +81,7 @@ class TaskRepository {
     private static final Field<String> USER_PARAM = DSL.param("user_id", String.class);
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
-    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
             TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
@@ -193,6 +193,63 @@ class TaskRepository {
         return new TaskView.Counts(row.get(SUBTASKS, Integer.class), row.get(OPEN_SUBTASKS, Integer.class));
     }
 
+    /** The siblings of a place: the tasks of this list under this parent (top level when null). */
+    private static Condition siblings(String userId, UUID listId, @Nullable UUID parentId) {
+        return TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(listId))
+                .and(parentId == null ? TASKS.PARENT_ID.isNull() : TASKS.PARENT_ID.eq(parentId));
+    }
+
+    /** The smallest sibling position above {@code above} (the first one when null), leaving out one task. */
+    @Nullable String positionAfter(String userId, UUID listId, @Nullable UUID parentId, @Nullable String above,
+            @Nullable UUID leftOut) {
+        return db.select(DSL.min(TASKS.POSITION)).from(TASKS)
+                .where(siblings(userId, listId, parentId))
+                .and(above == null ? DSL.noCondition() : TASKS.POSITION.gt(above))
+                .and(leftOut == null ? DSL.noCondition() : TASKS.ID.ne(leftOut))
+                .fetchOne(0, String.class);
+    }
+
+    /** The largest sibling position below {@code below} (the last one when null), leaving out one task. */
+    @Nullable String positionBefore(String userId, UUID listId, @Nullable UUID parentId, @Nullable String below,
+            @Nullable UUID leftOut) {
+        return db.select(DSL.max(TASKS.POSITION)).from(TASKS)
+                .where(siblings(userId, listId, parentId))
+                .and(below == null ? DSL.noCondition() : TASKS.POSITION.lt(below))
+                .and(leftOut == null ? DSL.noCondition() : TASKS.ID.ne(leftOut))
+                .fetchOne(0, String.class);
+    }
+
+    /** Row-locks a task without reading it (the parent of siblings being placed); false when there is none. */
+    boolean lockRow(String userId, UUID taskId) {
+        return db.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate()
+                .fetchOptional().isPresent();
+    }
+
+    /** The ids of every task below this one (its subtree, without it). */
+    List<UUID> subtreeOf(String userId, UUID taskId) {
+        var child = TASKS.as("child");
+        var belowId = DSL.field(DSL.name("below", "id"), UUID.class);
+        org.jooq.CommonTableExpression<?> below = DSL.name("below").fields("id").as(
+                DSL.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.eq(taskId))
+                        .unionAll(DSL.select(child.ID).from(child)
+                                .join(DSL.table(DSL.name("below"))).on(child.PARENT_ID.eq(belowId))
+                                .where(child.USER_ID.eq(userId))));
+        return db.withRecursive(below).select(belowId).from(DSL.table(DSL.name("below"))).fetch(belowId);
+    }
+
+    /** Moves these tasks (a moved task's subtree) to another list. */
+    void moveToList(String userId, List<UUID> taskIds, UUID listId) {
+        if (taskIds.isEmpty()) {
+            return;
+        }
+        db.update(TASKS)
+                .set(TASKS.LIST_ID, listId)
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(TASKS.USER_ID.eq(userId), TASKS.ID.in(taskIds))
+                .execute();
+    }
+
     /** The parent of a task (null for a top-level one). */
     @Nullable UUID parentOf(String userId, UUID taskId) {
         return db.select(TASKS.PARENT_ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId))
@@ -203,11 +260,11 @@ class TaskRepository {
         return db.fetchCount(TASKS, TASKS.USER_ID.eq(userId).and(TASKS.PARENT_ID.eq(parentId)));
     }
 
-    /** The direct subtasks of these tasks, oldest first. */
+    /** The direct subtasks of these tasks, by parent, in their manual order. */
     List<TasksRecord> childrenOf(String userId, java.util.Collection<UUID> parentIds) {
         return db.selectFrom(TASKS)
                 .where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.in(parentIds))
-                .orderBy(TASKS.CREATED_AT, TASKS.ID)
+                .orderBy(TASKS.PARENT_ID, TASKS.POSITION)
                 .fetch();
     }
 

@@ -16,7 +16,8 @@ final class TaskRepresentation {
 
     static Task of(TaskView view) {
         TasksRecord row = view.task();
-        Task task = new Task(row.getId(), row.getUserId(), row.getListId(), view.subtaskCount(), view.openSubtaskCount(),
+        Task task = new Task(row.getId(), row.getUserId(), row.getListId(), row.getPosition(), view.subtaskCount(),
+                view.openSubtaskCount(),
                 row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()), tagRefs(view),
                 row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
@@ -33,8 +34,8 @@ final class TaskRepresentation {
     /** The same fields as a Task, in the contract's non-recursive schema for a spawned occurrence. */
     private static TaskOccurrence occurrence(TaskView view) {
         TasksRecord row = view.task();
-        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), view.subtaskCount(),
-                view.openSubtaskCount(), row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()),
+        TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), row.getPosition(),
+                view.subtaskCount(), view.openSubtaskCount(), row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()),
                 tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());

@@ -8,6 +8,7 @@ import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import dev.todoapi.tag.TagNames;
 import dev.todoapi.tag.TagRepository;
 import dev.todoapi.list.Lists;
+import dev.todoapi.order.OrderKeys;
 import dev.todoapi.web.ApiException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -33,7 +34,10 @@ public class Tasks {
     /** A complete set of task fields: a create or a full replace. */
     record Draft(String title, @Nullable String description, @Nullable String priority, @Nullable OffsetDateTime dueDate,
             @Nullable String recurrenceRule, List<String> tags, boolean completed, @Nullable UUID listId,
-            @Nullable UUID parentId) {}
+            @Nullable UUID parentId, boolean atBottom) {}
+
+    /** Where a move puts a task: the intent, as the client gave it. */
+    record Move(@Nullable UUID listId, @Nullable UUID parentId, @Nullable UUID afterId, @Nullable UUID beforeId) {}
 
     /** The fields a merge patch sets; a {@code *Set} flag says whether a nullable field is present. */
     record Changes(@Nullable String title, boolean descriptionSet, @Nullable String description,
@@ -121,6 +125,7 @@ public class Tasks {
                 .setRecurrenceRule(valid.recurrenceRule())
                 .setCompleted(valid.completed())
                 .setCompletedAt(valid.completed() ? OffsetDateTime.now() : null);
+        row.setPosition(newPosition(userId, row.getListId(), row.getParentId(), valid.atBottom()));
         TasksRecord created = tasks.insert(row);
         List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
         tags.tagNewTask(userId, created.getId(), taskTags);
@@ -237,6 +242,7 @@ public class Tasks {
                         .setUserId(userId)
                         .setListId(task.getListId())
                         .setParentId(task.getParentId())
+                        .setPosition(newPosition(userId, task.getListId(), task.getParentId(), false))
                         .setTitle(task.getTitle())
                         .setDescription(task.getDescription())
                         .setPriority(task.getPriority())
@@ -273,11 +279,17 @@ public class Tasks {
         int direct = 0;
         for (int depth = 1; depth < MAX_DEPTH && !level.isEmpty(); depth++) {
             List<UUID> next = new ArrayList<>();
-            for (TasksRecord child : tasks.childrenOf(userId, level)) {
+            List<TasksRecord> children = tasks.childrenOf(userId, level);
+            Map<UUID, Integer> siblingCount = new HashMap<>();
+            children.forEach(child -> siblingCount.merge(child.getParentId(), 1, Integer::sum));
+            Map<UUID, java.util.Iterator<String>> keys = new HashMap<>();
+            siblingCount.forEach((parent, n) -> keys.put(parent, OrderKeys.between(null, null, n).iterator()));
+            for (TasksRecord child : children) {
                 TasksRecord copy = tasks.insert(new TasksRecord()
                         .setUserId(userId)
                         .setListId(to.getListId())
                         .setParentId(copyOf.get(child.getParentId()))
+                        .setPosition(keys.get(child.getParentId()).next())
                         .setTitle(child.getTitle())
                         .setDescription(child.getDescription())
                         .setPriority(child.getPriority())
@@ -291,6 +303,135 @@ public class Tasks {
             level = next;
         }
         return direct;
+    }
+
+    /**
+     * A new task's position: first (or last) among its siblings. The place is locked first (the parent task, or the
+     * list for a top-level task), so tasks placed there are placed one at a time; the unique key on positions would
+     * refuse a duplicate anyway.
+     */
+    private String newPosition(String userId, UUID listId, @Nullable UUID parentId, boolean atBottom) {
+        lockPlace(userId, listId, parentId);
+        return atBottom
+                ? OrderKeys.between(tasks.positionBefore(userId, listId, parentId, null, null), null)
+                : OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, null));
+    }
+
+    private void lockPlace(String userId, UUID listId, @Nullable UUID parentId) {
+        if (parentId != null) {
+            tasks.lockRow(userId, parentId);
+        } else {
+            lists.lockForPlacing(userId, listId);
+        }
+    }
+
+    /**
+     * Puts the task (with its subtree) after or before a sibling, first under a parent or in a list, or first where
+     * it is. Its id stays; its subtree follows it to another list. The target is checked under locks: it is the
+     * user's, it is not the task or below it (no cycles), and the subtree fits within {@link #MAX_DEPTH} levels.
+     */
+    @Transactional
+    public TaskView move(String userId, UUID taskId, Move move, @Nullable String ifMatch) {
+        if (move.afterId() != null && move.beforeId() != null) {
+            throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
+        }
+        TaskView current = locked(userId, taskId, ifMatch);
+        TasksRecord task = current.task();
+        UUID siblingId = move.afterId() != null ? move.afterId() : move.beforeId();
+        String siblingField = move.afterId() != null ? "after_id" : "before_id";
+        UUID listId;
+        UUID parentId;
+        TasksRecord sibling = null;
+        if (siblingId != null) {
+            if (siblingId.equals(taskId)) {
+                throw ApiException.validation(siblingField, "INVALID_VALUE", "must be another task than the one moved");
+            }
+            sibling = tasks.lock(userId, siblingId)
+                    .orElseThrow(() -> ApiException.validation(siblingField, "TASK_NOT_FOUND", "is not one of your tasks"))
+                    .task();
+            listId = sibling.getListId();
+            parentId = sibling.getParentId();
+            if ((move.listId() != null && !move.listId().equals(listId))
+                    || (move.parentId() != null && !move.parentId().equals(parentId))) {
+                throw ApiException.validation(siblingField, "TARGET_MISMATCH", "is not in the given list or under the given parent");
+            }
+        } else if (move.parentId() != null) {
+            parentId = move.parentId();
+            listId = tasks.lock(userId, parentId)
+                    .orElseThrow(() -> ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks"))
+                    .task().getListId();
+            if (move.listId() != null && !move.listId().equals(listId)) {
+                throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
+            }
+        } else if (move.listId() != null) {
+            listId = move.listId();
+            parentId = null;
+            if (!lists.exists(userId, listId)) {
+                throw ApiException.validation("list_id", "LIST_NOT_FOUND", "is not one of your lists");
+            }
+        } else {
+            listId = task.getListId();
+            parentId = task.getParentId();
+        }
+        if (parentId != null && !java.util.Objects.equals(parentId, task.getParentId())) {
+            checkNewParent(userId, task, parentId);
+        }
+        lockPlace(userId, listId, parentId);
+        String position;
+        if (sibling == null) {
+            position = OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, taskId));
+        } else if (move.afterId() != null) {
+            position = OrderKeys.between(sibling.getPosition(),
+                    tasks.positionAfter(userId, listId, parentId, sibling.getPosition(), taskId));
+        } else {
+            position = OrderKeys.between(tasks.positionBefore(userId, listId, parentId, sibling.getPosition(), taskId),
+                    sibling.getPosition());
+        }
+        if (!listId.equals(task.getListId())) {
+            tasks.moveToList(userId, tasks.subtreeOf(userId, taskId), listId);
+        }
+        task.setListId(listId).setParentId(parentId).setPosition(position);
+        TasksRecord saved = tasks.update(task);
+        return new TaskView(saved, current.tags(), null, current.subtaskCount(), current.openSubtaskCount());
+    }
+
+    /** The new parent is the user's, not the task or below it, and the task's subtree fits under it. */
+    private void checkNewParent(String userId, TasksRecord task, UUID parentId) {
+        int depth = 1; // of the new parent
+        for (UUID above = parentId; above != null; above = tasks.parentOf(userId, above)) {
+            if (above.equals(task.getId())) {
+                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "CYCLE",
+                        "A task can't be moved under itself or one of its subtasks.",
+                        List.of(new dev.todoapi.api.model.FieldError("parent_id", "CYCLE", "is the task or one of its subtasks")));
+            }
+            if (tasks.parentOf(userId, above) != null) {
+                depth++;
+            }
+        }
+        int height = subtreeHeight(userId, task.getId());
+        if (depth + height > MAX_DEPTH) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TOO_DEEP",
+                    "Tasks nest at most " + MAX_DEPTH + " levels deep; the task and its subtasks would need " + (depth + height) + ".",
+                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "TOO_DEEP", "is too deep for this task and its subtasks")));
+        }
+        if (tasks.subtaskCount(userId, parentId) >= MAX_SUBTASKS) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SUBTASK_LIMIT_REACHED",
+                    "A task has at most " + MAX_SUBTASKS + " subtasks.",
+                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "SUBTASK_LIMIT_REACHED", "has no room for another subtask")));
+        }
+    }
+
+    /** Levels in the task's subtree, the task included (1 without subtasks). */
+    private int subtreeHeight(String userId, UUID taskId) {
+        int height = 1;
+        List<UUID> level = List.of(taskId);
+        while (!level.isEmpty() && height <= MAX_DEPTH) {
+            level = tasks.childrenOf(userId, level).stream().map(TasksRecord::getId).toList();
+            if (!level.isEmpty()) {
+                height++;
+            }
+        }
+        return height;
     }
 
     /** Levels of tasks: a top-level task and up to three levels of subtasks below it. */
@@ -355,7 +496,8 @@ public class Tasks {
                 tagNames(draft.tags()),
                 draft.completed(),
                 draft.listId(),
-                draft.parentId());
+                draft.parentId(),
+                draft.atBottom());
     }
 
     private static String title(String title) {

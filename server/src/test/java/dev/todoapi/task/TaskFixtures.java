@@ -26,7 +26,7 @@ public final class TaskFixtures {
     /** As the other {@code create}, in the list {@code listId} (null: the Inbox). */
     public UUID create(String userId, String title, @Nullable String description, @Nullable String priority,
             @Nullable OffsetDateTime dueDate, List<String> tags, boolean completed, @Nullable UUID listId) {
-        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, listId, null);
+        Tasks.Draft draft = new Tasks.Draft(title, description, priority, dueDate, null, tags, completed, listId, null, false);
         if (!(tasks.create(userId, draft, null, view -> "") instanceof Tasks.Created.New created)) {
             throw new IllegalStateException("a create without an idempotency key is never a replay");
         }
