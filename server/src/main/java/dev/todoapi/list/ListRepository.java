@@ -128,7 +128,33 @@ class ListRepository {
                 .execute();
     }
 
-    /** Moves every task of one list to another; returns how many. */
+    /** The ids of the list's top-level tasks, in their manual order. */
+    List<UUID> topLevelTasks(String userId, UUID listId) {
+        return db.select(TASKS.ID).from(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.PARENT_ID.isNull())
+                .orderBy(TASKS.POSITION)
+                .fetch(TASKS.ID);
+    }
+
+    /** The last position among the list's top-level tasks, or null when it has none. */
+    @Nullable String lastTopLevelPosition(String userId, UUID listId) {
+        return db.select(DSL.max(TASKS.POSITION)).from(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.PARENT_ID.isNull())
+                .fetchOne(0, String.class);
+    }
+
+    /** Puts a top-level task into a list at a position. */
+    void placeTask(String userId, UUID taskId, UUID listId, String position) {
+        db.update(TASKS)
+                .set(TASKS.LIST_ID, listId)
+                .set(TASKS.POSITION, position)
+                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
+                .set(TASKS.UPDATED_AT, OffsetDateTime.now())
+                .where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId))
+                .execute();
+    }
+
+    /** Moves every (remaining) task of one list to another; returns how many. */
     int moveTasks(String userId, UUID from, UUID to) {
         return db.update(TASKS)
                 .set(TASKS.LIST_ID, to)

@@ -148,6 +148,13 @@ public class Lists {
             if (lists.lock(userId, moveTasksTo).isEmpty()) {
                 throw ApiException.validation("move_tasks_to", "LIST_NOT_FOUND", "is not one of your lists");
             }
+            // The top-level tasks go after the target's, in their order (new keys: the target's are taken); their
+            // subtasks keep their places under them.
+            List<UUID> topLevel = lists.topLevelTasks(userId, listId);
+            List<String> keys = OrderKeys.between(lists.lastTopLevelPosition(userId, moveTasksTo), null, topLevel.size());
+            for (int i = 0; i < topLevel.size(); i++) {
+                lists.placeTask(userId, topLevel.get(i), moveTasksTo, keys.get(i));
+            }
             lists.moveTasks(userId, listId, moveTasksTo);
         }
         lists.delete(userId, listId);

@@ -158,11 +158,21 @@ class ListApiTest extends TaskApiTestBase {
         createTask(ada, "{\"title\": \"Milk\", \"list_id\": \"" + groceries + "\", \"tags\": [\"shop\"]}");
         String report = createTask(ada, "{\"title\": \"Report\", \"list_id\": \"" + work + "\"}").get("id").asString();
 
+        String sub = createTask(ada, "{\"title\": \"Figures\", \"parent_id\": \"" + report + "\"}").get("id").asString();
+        createTask(ada, "{\"title\": \"Eggs\", \"list_id\": \"" + groceries + "\"}");
+        createTask(ada, "{\"title\": \"Slides\", \"list_id\": \"" + work + "\"}");
         MvcResult moved = call(delete("/api/v1/lists/" + work + "?move_tasks_to=" + groceries).header("Authorization", ada.bearer()));
         assertThat(moved.getResponse().getStatus()).isEqualTo(204);
         JsonNode reportNow = body(getTask(ada, report));
         assertThat(reportNow.get("list_id").asString()).isEqualTo(groceries);
-        assertThat(getTask(ada, report).getResponse().getHeader("ETag")).as("a moved task changed").isEqualTo("\"2\"");
+        assertThat(getTask(ada, report).getResponse().getHeader("ETag")).as("a moved task changed").isNotEqualTo("\"1\"");
+        assertThat(body(getTask(ada, sub)).get("list_id").asString()).as("with its subtasks").isEqualTo(groceries);
+        List<String> order = new ArrayList<>();
+        list(ada, "list_id=" + groceries + "&limit=100").get("items").valueStream()
+                .filter(task -> !task.has("parent_id"))
+                .sorted(java.util.Comparator.comparing(task -> task.get("position").asString()))
+                .forEach(task -> order.add(task.get("title").asString()));
+        assertThat(order).as("the moved tasks come after the list's own, in their order").containsExactly("Eggs", "Milk", "Slides", "Report");
 
         MvcResult deleted = call(delete("/api/v1/lists/" + groceries).header("Authorization", ada.bearer()));
         assertThat(deleted.getResponse().getStatus()).isEqualTo(204);
