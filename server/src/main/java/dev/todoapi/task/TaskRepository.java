@@ -227,14 +227,7 @@ class TaskRepository {
 
     /** The ids of every task below this one (its subtree, without it). */
     List<UUID> subtreeOf(String userId, UUID taskId) {
-        var child = TASKS.as("child");
-        var belowId = DSL.field(DSL.name("below", "id"), UUID.class);
-        org.jooq.CommonTableExpression<?> below = DSL.name("below").fields("id").as(
-                DSL.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.eq(taskId))
-                        .unionAll(DSL.select(child.ID).from(child)
-                                .join(DSL.table(DSL.name("below"))).on(child.PARENT_ID.eq(belowId))
-                                .where(child.USER_ID.eq(userId))));
-        return db.withRecursive(below).select(belowId).from(DSL.table(DSL.name("below"))).fetch(belowId);
+        return db.withRecursive(below(userId, taskId)).select(BELOW_ID).from(DSL.table(DSL.name("below"))).fetch(BELOW_ID);
     }
 
     /** Moves these tasks (a moved task's subtree) to another list. */
@@ -270,22 +263,27 @@ class TaskRepository {
 
     /** Completes every open task below this one (the whole subtree); returns how many. */
     int completeSubtree(String userId, UUID taskId) {
-        var child = TASKS.as("child");
-        var belowId = DSL.field(DSL.name("below", "id"), UUID.class);
-        org.jooq.CommonTableExpression<?> below = DSL.name("below").fields("id").as(
-                DSL.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.eq(taskId))
-                        .unionAll(DSL.select(child.ID).from(child)
-                                .join(DSL.table(DSL.name("below"))).on(child.PARENT_ID.eq(belowId))
-                                .where(child.USER_ID.eq(userId))));
-        return db.withRecursive(below)
+        return db.withRecursive(below(userId, taskId))
                 .update(TASKS)
                 .set(TASKS.COMPLETED, true)
                 .set(TASKS.COMPLETED_AT, DSL.currentOffsetDateTime())
                 .set(TASKS.VERSION, TASKS.VERSION.plus(1))
                 .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(TASKS.USER_ID.eq(userId), TASKS.COMPLETED.isFalse(),
-                        TASKS.ID.in(DSL.select(belowId).from(DSL.table(DSL.name("below")))))
+                        TASKS.ID.in(DSL.select(BELOW_ID).from(DSL.table(DSL.name("below")))))
                 .execute();
+    }
+
+    private static final Field<UUID> BELOW_ID = DSL.field(DSL.name("below", "id"), UUID.class);
+
+    /** {@code below(id)}: the ids of every task under this one, as a recursive CTE pinned to the user. */
+    private static org.jooq.CommonTableExpression<?> below(String userId, UUID taskId) {
+        var child = TASKS.as("child");
+        return DSL.name("below").fields("id").as(
+                DSL.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.PARENT_ID.eq(taskId))
+                        .unionAll(DSL.select(child.ID).from(child)
+                                .join(DSL.table(DSL.name("below"))).on(child.PARENT_ID.eq(BELOW_ID))
+                                .where(child.USER_ID.eq(userId))));
     }
 
     private SelectJoinStep<Record> withTags() {
