@@ -49,6 +49,9 @@ class TaskController implements TasksApi {
         // The contract's enums (unknown values are refused as 422 INVALID_VALUE before this runs).
         TaskQuery.Status parsedStatus = java.util.Objects.requireNonNull(TaskQuery.Status.parse(status.getValue()));
         TaskSort parsedSort = java.util.Objects.requireNonNull(TaskSort.parse(sort.getValue()));
+        if (parsedSort == TaskSort.POSITION_ASC && listId == null) {
+            throw ApiException.validation("sort", "INVALID_VALUE", "position is the order within a list: give list_id too");
+        }
         TaskQuery query = new TaskQuery(parsedStatus, listId, parentId, priority == null ? null : priority.getValue(), tag, dueBefore,
                 dueAfter, q, updatedSince, parsedSort, limit,
                 cursor == null || cursor.isEmpty() ? null : TaskCursor.decode(cursor, parsedSort));

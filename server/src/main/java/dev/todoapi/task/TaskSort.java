@@ -23,7 +23,8 @@ enum TaskSort {
     DUE_DESC("-due_date"),
     PRIORITY_ASC("priority"),
     PRIORITY_DESC("-priority"),
-    TITLE_ASC("title");
+    TITLE_ASC("title"),
+    POSITION_ASC("position");
 
     /** low < medium < high. */
     static final Field<Integer> PRIORITY_RANK = DSL.when(TASKS.PRIORITY.eq("low"), 1)
@@ -58,6 +59,7 @@ enum TaskSort {
             case PRIORITY_ASC -> List.of(PRIORITY_RANK.asc(), TASKS.ID.asc());
             case PRIORITY_DESC -> List.of(PRIORITY_RANK.desc(), TASKS.ID.desc());
             case TITLE_ASC -> List.of(TASKS.TITLE.asc(), TASKS.ID.asc());
+            case POSITION_ASC -> List.of(TASKS.POSITION.asc(), TASKS.ID.asc());
         };
     }
 
@@ -68,6 +70,7 @@ enum TaskSort {
             case DUE_ASC, DUE_DESC -> task.getDueDate() == null ? null : task.getDueDate().toString();
             case PRIORITY_ASC, PRIORITY_DESC -> String.valueOf(rank(task.getPriority()));
             case TITLE_ASC -> task.getTitle();
+            case POSITION_ASC -> task.getPosition();
         };
     }
 
@@ -87,6 +90,7 @@ enum TaskSort {
             case PRIORITY_ASC -> DSL.row(PRIORITY_RANK, TASKS.ID).gt(Integer.parseInt(key), id);
             case PRIORITY_DESC -> DSL.row(PRIORITY_RANK, TASKS.ID).lt(Integer.parseInt(key), id);
             case TITLE_ASC -> DSL.row(TASKS.TITLE, TASKS.ID).gt(key, id);
+            case POSITION_ASC -> DSL.row(TASKS.POSITION, TASKS.ID).gt(key, id);
         };
     }
 
@@ -108,6 +112,11 @@ enum TaskSort {
                 }
                 case TITLE_ASC -> {
                     if (key == null) {
+                        return false;
+                    }
+                }
+                case POSITION_ASC -> {
+                    if (!dev.todoapi.order.OrderKeys.isValid(key)) {
                         return false;
                     }
                 }

@@ -172,6 +172,39 @@ class MoveTaskTest extends TaskApiTestBase {
     }
 
     @Test
+    void sortByPositionReadsTheManualOrderPageByPage() throws Exception {
+        String list = body(call(post("/api/v1/lists").header("Authorization", ada.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"L\"}"))).get("id").asString();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(task("{\"title\": \"T" + i + "\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}"));
+        }
+        String parent = ids.get(0);
+        task("{\"title\": \"S1\", \"parent_id\": \"" + parent + "\", \"position\": \"bottom\"}");
+        task("{\"title\": \"S0\", \"parent_id\": \"" + parent + "\"}");
+        move(ada, ids.get(4), "{}"); // T4 first
+
+        List<String> titles = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = list(ada, "list_id=" + list + "&sort=position&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(task -> {
+                if (!task.has("parent_id")) {
+                    titles.add(task.get("title").asString());
+                }
+            });
+            cursor = page.has("next_cursor") ? page.get("next_cursor").asString() : null;
+        } while (cursor != null);
+        assertThat(titles).containsExactly("T4", "T0", "T1", "T2", "T3");
+        assertThat(list(ada, "list_id=" + list + "&parent_id=" + parent + "&sort=position").get("items"))
+                .extracting(task -> task.get("title").asString()).containsExactly("S0", "S1");
+
+        MvcResult withoutList = call(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .get("/api/v1/tasks?sort=position").header("Authorization", ada.bearer()));
+        assertThat(withoutList.getResponse().getStatus()).isEqualTo(422);
+    }
+
+    @Test
     void aMoveRacingADeleteFindsNothing() throws Exception {
         String gone = task("{\"title\": \"Gone\"}");
         call(delete("/api/v1/tasks/" + gone).header("Authorization", ada.bearer()));
