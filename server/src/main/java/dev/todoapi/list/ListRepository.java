@@ -65,15 +65,6 @@ class ListRepository {
         return db.selectFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.IS_DEFAULT.isTrue()).forUpdate().fetchOptional();
     }
 
-    Optional<UUID> defaultListId(String userId) {
-        return db.select(LISTS.ID).from(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.IS_DEFAULT.isTrue())
-                .fetchOptional(LISTS.ID);
-    }
-
-    boolean exists(String userId, UUID listId) {
-        return db.fetchExists(db.selectOne().from(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)));
-    }
-
     int count(String userId) {
         return db.fetchCount(LISTS, LISTS.USER_ID.eq(userId));
     }

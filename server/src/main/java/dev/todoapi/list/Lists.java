@@ -5,6 +5,7 @@ import dev.todoapi.order.OrderKeys;
 import dev.todoapi.web.ApiException;
 import dev.todoapi.web.ETags;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -37,24 +38,14 @@ public class Lists {
         lists.insert(userId, INBOX, null, OrderKeys.first(), true);
     }
 
-    /** The user's default list (the Inbox). */
-    public UUID defaultListId(String userId) {
-        return lists.defaultListId(userId)
-                .orElseThrow(() -> new IllegalStateException("User " + userId + " has no default list"));
-    }
-
     /**
-     * Row-locks the list, so that the top-level tasks placed in it are placed one at a time (each next to a key the
-     * others don't change meanwhile); false when the user has no such list.
+     * Row-locks the list (the default one when {@code listId} is null), so that the top-level tasks placed in it are
+     * placed one at a time (each next to a key the others don't change meanwhile); its id, or empty when the user
+     * has no such list (another user's list is as missing as one that never was).
      */
     @Transactional
-    public boolean lockForPlacing(String userId, UUID listId) {
-        return lists.lock(userId, listId).isPresent();
-    }
-
-    /** Whether the user has this list (another user's list is as missing as one that never was). */
-    public boolean exists(String userId, UUID listId) {
-        return lists.exists(userId, listId);
+    public Optional<UUID> lockForPlacing(String userId, @Nullable UUID listId) {
+        return (listId == null ? lists.lockDefault(userId) : lists.lock(userId, listId)).map(ListsRecord::getId);
     }
 
     @Transactional(readOnly = true)

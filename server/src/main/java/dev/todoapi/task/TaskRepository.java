@@ -186,13 +186,6 @@ class TaskRepository {
                 .fetch());
     }
 
-    /** The counts of the task's direct subtasks. */
-    TaskView.Counts counts(String userId, UUID taskId) {
-        Record row = db.select(subtaskCount(DSL.val(userId), false), subtaskCount(DSL.val(userId), true))
-                .from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).fetchSingle();
-        return new TaskView.Counts(row.get(SUBTASKS, Integer.class), row.get(OPEN_SUBTASKS, Integer.class));
-    }
-
     /** The siblings of a place: the tasks of this list under this parent (top level when null). */
     private static Condition siblings(String userId, UUID listId, @Nullable UUID parentId) {
         return TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(listId))

@@ -18,13 +18,6 @@ record TaskView(TasksRecord task, List<TagsRecord> tags, @Nullable TaskView next
         this(task, tags, null, 0, 0);
     }
 
-    TaskView withCounts(Counts counts) {
-        return new TaskView(task, tags, nextOccurrence, counts.subtasks(), counts.open());
-    }
-
-    /** The numbers of a task's direct subtasks, all and not completed. */
-    record Counts(int subtasks, int open) {}
-
     String etag() {
         return ETags.of(task.getVersion());
     }

@@ -237,6 +237,7 @@ public class Tasks {
         }
         TaskView next = null;
         if (occurrence.isPresent()) {
+            lockPlace(userId, task.getListId(), task.getParentId());
             next = occurrence.map(spawned -> {
                 TasksRecord created = tasks.insert(new TasksRecord()
                         .setUserId(userId)
@@ -306,12 +307,11 @@ public class Tasks {
     }
 
     /**
-     * A new task's position: first (or last) among its siblings. The place is locked first (the parent task, or the
-     * list for a top-level task), so tasks placed there are placed one at a time; the unique key on positions would
-     * refuse a duplicate anyway.
+     * A new task's position: first (or last) among its siblings. The caller holds the lock of the place (the parent
+     * task, or the list for a top-level task), so tasks placed there are placed one at a time; the unique key on
+     * positions would refuse a duplicate anyway.
      */
     private String newPosition(String userId, UUID listId, @Nullable UUID parentId, boolean atBottom) {
-        lockPlace(userId, listId, parentId);
         return atBottom
                 ? OrderKeys.between(tasks.positionBefore(userId, listId, parentId, null, null), null)
                 : OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, null));
@@ -323,6 +323,17 @@ public class Tasks {
         } else {
             lists.lockForPlacing(userId, listId);
         }
+    }
+
+    private static ApiException tooDeep(String detail) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TOO_DEEP", detail,
+                List.of(new dev.todoapi.api.model.FieldError("parent_id", "TOO_DEEP", "is too deep")));
+    }
+
+    private static ApiException subtaskLimitReached() {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SUBTASK_LIMIT_REACHED",
+                "A task has at most " + MAX_SUBTASKS + " subtasks.",
+                List.of(new dev.todoapi.api.model.FieldError("parent_id", "SUBTASK_LIMIT_REACHED", "has no room for another subtask")));
     }
 
     /**
@@ -366,7 +377,7 @@ public class Tasks {
         } else if (move.listId() != null) {
             listId = move.listId();
             parentId = null;
-            if (!lists.exists(userId, listId)) {
+            if (lists.lockForPlacing(userId, listId).isEmpty()) {
                 throw ApiException.validation("list_id", "LIST_NOT_FOUND", "is not one of your lists");
             }
         } else {
@@ -410,14 +421,11 @@ public class Tasks {
         }
         int height = subtreeHeight(userId, task.getId());
         if (depth + height > MAX_DEPTH) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TOO_DEEP",
-                    "Tasks nest at most " + MAX_DEPTH + " levels deep; the task and its subtasks would need " + (depth + height) + ".",
-                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "TOO_DEEP", "is too deep for this task and its subtasks")));
+            throw tooDeep("Tasks nest at most " + MAX_DEPTH + " levels deep; the task and its subtasks would need "
+                    + (depth + height) + ".");
         }
         if (tasks.subtaskCount(userId, parentId) >= MAX_SUBTASKS) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SUBTASK_LIMIT_REACHED",
-                    "A task has at most " + MAX_SUBTASKS + " subtasks.",
-                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "SUBTASK_LIMIT_REACHED", "has no room for another subtask")));
+            throw subtaskLimitReached();
         }
     }
 
@@ -452,15 +460,11 @@ public class Tasks {
         for (UUID above = parent.getParentId(); above != null; above = tasks.parentOf(userId, above)) {
             depth++;
             if (depth >= MAX_DEPTH) {
-                throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TOO_DEEP",
-                        "Tasks nest at most " + MAX_DEPTH + " levels deep; this parent is at level " + depth + ".",
-                        List.of(new dev.todoapi.api.model.FieldError("parent_id", "TOO_DEEP", "is at the deepest level")));
+                throw tooDeep("Tasks nest at most " + MAX_DEPTH + " levels deep; this parent is at level " + depth + ".");
             }
         }
         if (tasks.subtaskCount(userId, parentId) >= MAX_SUBTASKS) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SUBTASK_LIMIT_REACHED",
-                    "A task has at most " + MAX_SUBTASKS + " subtasks.",
-                    List.of(new dev.todoapi.api.model.FieldError("parent_id", "SUBTASK_LIMIT_REACHED", "has no room for another subtask")));
+            throw subtaskLimitReached();
         }
         if (listId != null && !listId.equals(parent.getListId())) {
             throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
@@ -468,15 +472,14 @@ public class Tasks {
         return parent.getListId();
     }
 
-    /** The named list (422 when the user has no such list), or the user's default list. */
+    /**
+     * The named list (422 when the user has no such list), or the user's default list, row-locked for placing a
+     * top-level task in it (one statement finds and locks it).
+     */
     private UUID listOf(String userId, @Nullable UUID listId) {
-        if (listId == null) {
-            return lists.defaultListId(userId);
-        }
-        if (!lists.exists(userId, listId)) {
-            throw ApiException.validation("list_id", "LIST_NOT_FOUND", "is not one of your lists");
-        }
-        return listId;
+        return lists.lockForPlacing(userId, listId).orElseThrow(() -> listId == null
+                ? new IllegalStateException("User " + userId + " has no default list")
+                : ApiException.validation("list_id", "LIST_NOT_FOUND", "is not one of your lists"));
     }
 
     /** The task with its tags, row-locked; 412 when If-Match doesn't match its version. */

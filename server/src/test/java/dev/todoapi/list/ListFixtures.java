@@ -15,6 +15,12 @@ public final class ListFixtures {
         this.lists = lists;
     }
 
+    /** The id of the user's default list (the Inbox), the first in the manual order. */
+    public UUID inbox(String userId) {
+        return lists.all(userId).stream().filter(list -> list.list().getIsDefault()).findFirst().orElseThrow()
+                .list().getId();
+    }
+
     /** Creates a list of the user (it goes last) and returns its id. */
     public UUID create(String userId, String name, @Nullable String color) {
         return lists.create(userId, name, color).list().getId();

@@ -135,7 +135,7 @@ abstract class PactProviderTestBase extends ServerTestBase {
             createTask(userId, task, null);
         }
         state.put("listId", listId.toString());
-        state.put("inboxId", lists.defaultListId(userId).toString());
+        state.put("inboxId", new ListFixtures(lists).inbox(userId).toString());
         return state;
     }
 
