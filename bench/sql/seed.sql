@@ -36,12 +36,13 @@ SELECT 'bench-user-' || u, md5('bench-tag-' || u || '-' || k)::uuid,
        to_timestamp(:base) - interval '400 days', to_timestamp(:base) - interval '400 days'
 FROM generate_series(1, :users) AS u, generate_series(0, 7) AS k;
 
-INSERT INTO tasks (user_id, id, list_id, position, title, description, completed, completed_at, priority, due_date, version,
+INSERT INTO tasks (user_id, id, list_id, position, sort_path, title, description, completed, completed_at, priority, due_date, version,
                    created_at, updated_at)
 SELECT 'bench-user-' || u,
        md5('bench-task-' || u || '-' || n)::uuid,
        md5('bench-inbox-' || u)::uuid,
        'a0' || lpad(n::text, 7, '0') || 'V',     -- a valid order key, unique per user (OrderKeys)
+       'a0' || lpad(n::text, 7, '0') || 'V',     -- its sort path: a top-level task's is its position
        'Task ' || n || ' of bench user ' || u,
        CASE WHEN n % 2 = 0 THEN 'Seeded description of task ' || n || ': some notes, a link or two, the usual.' END,
        n % 3 = 0,

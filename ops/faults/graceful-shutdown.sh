@@ -62,8 +62,9 @@ FIRST_TOKEN=$TOKEN
 
 # Seed: SEED tasks by SQL (fast), API_CREATES through the API.
 PGCONNECT_TIMEOUT=5 "$PSQL" -X -h 127.0.0.1 -p "$EPORT" -U postgres -d postgres -Atq -v ON_ERROR_STOP=1 -c \
-    "INSERT INTO tasks (user_id, list_id, position, title, description, priority, due_date)
+    "INSERT INTO tasks (user_id, list_id, position, sort_path, title, description, priority, due_date)
      SELECT '$USER_ID', (SELECT id FROM lists WHERE user_id = '$USER_ID' AND is_default), 'a0' || lpad(g::text, 7, '0') || 'V',
+            'a0' || lpad(g::text, 7, '0') || 'V',
             'seed ' || g, repeat('d', 800),
             (ARRAY['low','medium','high'])[1 + g % 3], now() + g * interval '1 hour'
      FROM generate_series(1, $SEED) g" >/dev/null || die "seeding through psql failed"

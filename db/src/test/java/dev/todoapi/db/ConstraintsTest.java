@@ -25,6 +25,7 @@ import org.postgresql.util.PSQLException;
  */
 class ConstraintsTest {
 
+    static final UUID LIST_A2 = UUID.fromString("a2a2a2a2-0000-4000-8000-00000000a2a2");
     static final String CHECK_VIOLATION = "23514";
     static final String UNIQUE_VIOLATION = "23505";
     static final String FOREIGN_KEY_VIOLATION = "23503";
@@ -54,8 +55,8 @@ class ConstraintsTest {
         insertUser(USER_B, "bob@example.com", null);
         exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_A, LIST_A);
         exec("INSERT INTO lists (user_id, id, name, position, is_default) VALUES (?, ?, 'Inbox', 'a0', true)", USER_B, LIST_B);
-        exec("INSERT INTO tasks (user_id, id, title, list_id, position) VALUES (?, ?, 'Task A', ?, 'a0')", USER_A, TASK_A, LIST_A);
-        exec("INSERT INTO tasks (user_id, id, title, list_id, position) VALUES (?, ?, 'Task B', ?, 'a0')", USER_B, TASK_B, LIST_B);
+        exec("INSERT INTO tasks (user_id, id, title, list_id, position, sort_path) VALUES (?, ?, 'Task A', ?, 'a0', 'a0')", USER_A, TASK_A, LIST_A);
+        exec("INSERT INTO tasks (user_id, id, title, list_id, position, sort_path) VALUES (?, ?, 'Task B', ?, 'a0', 'a0')", USER_B, TASK_B, LIST_B);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Work')", USER_A, TAG_A);
         exec("INSERT INTO tags (user_id, id, name) VALUES (?, ?, 'Home')", USER_B, TAG_B);
     }
@@ -147,14 +148,28 @@ class ConstraintsTest {
     @Test
     void siblingsNeverShareAPositionTopLevelTasksIncluded() {
         assertRejected(UNIQUE_VIOLATION, "tasks_position_key",
-                a -> exec("INSERT INTO tasks (user_id, title, list_id, position) VALUES (?, 'Same place', ?, 'a0')", a),
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position, sort_path) VALUES (?, 'Same place', ?, 'a0', 'a0')", a),
+                USER_A, LIST_A);
+    }
+
+    @Test
+    void aSubtaskIsInItsParentsListAndPathsAreUniqueInAList() throws SQLException {
+        exec("INSERT INTO lists (user_id, id, name, position) VALUES (?, ?, 'Second', 'a1')", USER_A, LIST_A2);
+        assertRejected(FOREIGN_KEY_VIOLATION, "tasks_parent_fkey",
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, parent_id, position, sort_path) VALUES (?, 'Elsewhere', ?, ?, 'a0', 'a0/a0')", a),
+                USER_A, LIST_A2, TASK_A);
+        assertRejected(UNIQUE_VIOLATION, "tasks_sort_path_key",
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position, sort_path) VALUES (?, 'Same path', ?, 'a1', 'a0')", a),
+                USER_A, LIST_A);
+        assertRejected(CHECK_VIOLATION, "tasks_sort_path_length",
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position, sort_path) VALUES (?, 'No path', ?, 'a1', '')", a),
                 USER_A, LIST_A);
     }
 
     @Test
     void aTaskCannotBeInAnotherUsersList() {
         assertRejected(FOREIGN_KEY_VIOLATION, "tasks_list_fkey",
-                a -> exec("INSERT INTO tasks (user_id, title, list_id, position) VALUES (?, 'Mine', ?, 'a5')", a), USER_A, LIST_B);
+                a -> exec("INSERT INTO tasks (user_id, title, list_id, position, sort_path) VALUES (?, 'Mine', ?, 'a5', 'a5')", a), USER_A, LIST_B);
     }
 
     // ------------------------------------------------------------------ tenant isolation and cascades
@@ -209,8 +224,8 @@ class ConstraintsTest {
 
     private void insertTask(Object... args) throws SQLException {
         // user_id, title, description, priority
-        exec("INSERT INTO tasks (user_id, title, description, priority, list_id, position)"
-                + " SELECT ?, ?, ?, ?, id, 'a0' || substr(md5(random()::text), 1, 8) || 'V' FROM lists"
+        exec("INSERT INTO tasks (user_id, title, description, priority, list_id, position, sort_path)"
+                + " SELECT ?, ?, ?, ?, id, k, k FROM lists, (SELECT 'a0' || substr(md5(random()::text), 1, 8) || 'V' AS k) AS key"
                 + " WHERE user_id = ? AND is_default", args[0], args[1], args[2], args[3], args[0]);
     }
 

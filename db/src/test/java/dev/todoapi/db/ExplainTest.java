@@ -43,8 +43,8 @@ class ExplainTest {
             // with some identical timestamps so the id tie-breaker matters.
             st.execute("INSERT INTO lists (user_id, name, position, is_default) SELECT id, 'Inbox', 'a0', true FROM users");
             st.execute("""
-                    INSERT INTO tasks (user_id, list_id, position, title, priority, completed, completed_at, created_at, updated_at)
-                    SELECT u.id, (SELECT l.id FROM lists l WHERE l.user_id = u.id), 'a0' || lpad(g::text, 6, '0') || 'V', 'Task ' || g,
+                    INSERT INTO tasks (user_id, list_id, position, sort_path, title, priority, completed, completed_at, created_at, updated_at)
+                    SELECT u.id, (SELECT l.id FROM lists l WHERE l.user_id = u.id), 'a0' || lpad(g::text, 6, '0') || 'V', 'a0' || lpad(g::text, 6, '0') || 'V', 'Task ' || g,
                            (ARRAY['low', 'medium', 'high'])[1 + mod(g, 3)],
                            mod(g, 4) = 0, CASE WHEN mod(g, 4) = 0 THEN now() END,
                            timestamptz '2025-01-01' + (g / 2) * interval '1 hour',

@@ -50,6 +50,7 @@ class JooqModelRoundTripTest {
                 .set(TASKS.USER_ID, "user-1")
                 .set(TASKS.LIST_ID, inbox)
                 .set(TASKS.POSITION, "a0")
+                .set(TASKS.SORT_PATH, "a0")
                 .set(TASKS.TITLE, "Write the report")
                 .set(TASKS.DUE_DATE, due)
                 .returning()

@@ -96,7 +96,43 @@ class MigrationsTest {
                 c -> { verifyV1Rows(c); verifyInboxes(c); }),
                 new UpgradeScenario(
                 "V6 -> latest gives every task a position among its siblings, in the order it showed in (newest first)", "6",
-                MigrationsTest::seedV6Siblings, MigrationsTest::verifyPositions));
+                MigrationsTest::seedV6Siblings, MigrationsTest::verifyPositions),
+                new UpgradeScenario(
+                "V7 -> latest gives every task its sort path (the positions from its root), so a list sorts depth-first", "7",
+                MigrationsTest::seedV7Tree, MigrationsTest::verifySortPaths));
+    }
+
+    /** Two users' trees four levels deep, in two lists, with sibling keys that are prefixes of each other. */
+    static void seedV7Tree(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String user : List.of("user-7", "user-8")) {
+                st.executeUpdate("INSERT INTO users (id, email, password_hash) VALUES ('%s', '%s@example.com', 'hash')".formatted(user, user));
+                st.executeUpdate("INSERT INTO lists (user_id, id, name, position, is_default) VALUES ('%s', md5('%s-inbox')::uuid, 'Inbox', 'a0', true),"
+                        .formatted(user, user) + " ('%s', md5('%s-work')::uuid, 'Work', 'a1', false)".formatted(user, user));
+                String insert = "INSERT INTO tasks (user_id, id, list_id, parent_id, position, title) VALUES ('" + user
+                        + "', md5('%s-%s')::uuid, md5('%s-%s')::uuid, %s, '%s', '%s')";
+                // Inbox: A (a0) > A1 (a0) > A1x (a0V) > A1x9 (Zz); A0V (a0V, a sibling of A after it); B (a1) > B1 (a0).
+                Object[][] tasks = {
+                        {"A", "inbox", null, "a0"}, {"A1", "inbox", "A", "a0"}, {"A1x", "inbox", "A1", "a0V"},
+                        {"A1x9", "inbox", "A1x", "Zz"}, {"A0V", "inbox", null, "a0V"}, {"B", "inbox", null, "a1"},
+                        {"B1", "inbox", "B", "a0"}, {"W", "work", null, "a0"}, {"W1", "work", "W", "a0"}};
+                for (Object[] t : tasks) {
+                    String parent = t[2] == null ? "NULL" : "md5('" + user + "-" + t[2] + "')::uuid";
+                    st.executeUpdate(insert.formatted(user, t[0], user, t[1], parent, t[3], t[0]));
+                }
+            }
+        }
+    }
+
+    static void verifySortPaths(Connection c) throws SQLException {
+        for (String user : List.of("user-7", "user-8")) {
+            assertThat(row(c, "SELECT string_agg(title || '=' || sort_path, ',' ORDER BY sort_path) FROM tasks"
+                    + " WHERE user_id = '" + user + "' AND list_id = md5('" + user + "-inbox')::uuid"))
+                    .containsExactly("A=a0,A1=a0/a0,A1x=a0/a0/a0V,A1x9=a0/a0/a0V/Zz,A0V=a0V,B=a1,B1=a1/a0");
+            assertThat(row(c, "SELECT string_agg(title || '=' || sort_path, ',' ORDER BY sort_path) FROM tasks"
+                    + " WHERE user_id = '" + user + "' AND list_id = md5('" + user + "-work')::uuid"))
+                    .containsExactly("W=a0,W1=a0/a0");
+        }
     }
 
     /** 4,000 top-level tasks in one list (past the a.. and b.. keys) and 70 subtasks of one of them. */

@@ -3,6 +3,9 @@ package dev.todoapi.list;
 import static dev.todoapi.db.jooq.Tables.LISTS;
 import static dev.todoapi.db.jooq.Tables.TASKS;
 
+import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import dev.todoapi.task.TaskTree;
+
 import dev.todoapi.db.jooq.tables.records.ListsRecord;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -119,12 +122,16 @@ class ListRepository {
                 .execute();
     }
 
-    /** The ids of the list's top-level tasks, in their manual order. */
-    List<UUID> topLevelTasks(String userId, UUID listId) {
-        return db.select(TASKS.ID).from(TASKS)
+    /** The list's top-level tasks, in their manual order. */
+    List<TasksRecord> topLevelTasks(String userId, UUID listId) {
+        return db.selectFrom(TASKS)
                 .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.PARENT_ID.isNull())
                 .orderBy(TASKS.POSITION)
-                .fetch(TASKS.ID);
+                .fetch();
+    }
+
+    boolean exists(String userId, UUID listId) {
+        return db.fetchExists(LISTS, LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId));
     }
 
     /** The last position among the list's top-level tasks, or null when it has none. */
@@ -134,25 +141,9 @@ class ListRepository {
                 .fetchOne(0, String.class);
     }
 
-    /** Puts a top-level task into a list at a position. */
-    void placeTask(String userId, UUID taskId, UUID listId, String position) {
-        db.update(TASKS)
-                .set(TASKS.LIST_ID, listId)
-                .set(TASKS.POSITION, position)
-                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
-                .set(TASKS.UPDATED_AT, OffsetDateTime.now())
-                .where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId))
-                .execute();
-    }
-
-    /** Moves every (remaining) task of one list to another; returns how many. */
-    int moveTasks(String userId, UUID from, UUID to) {
-        return db.update(TASKS)
-                .set(TASKS.LIST_ID, to)
-                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
-                .set(TASKS.UPDATED_AT, OffsetDateTime.now())
-                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(from))
-                .execute();
+    /** Puts a top-level task, with its subtree, into a list at a position. */
+    void placeTask(String userId, TasksRecord task, UUID listId, String position) {
+        TaskTree.moveSubtree(db, userId, task, listId, null, position, null);
     }
 
     /** Deletes the list; its tasks (and their tags' links) cascade. */

@@ -48,6 +48,11 @@ public class Lists {
         return (listId == null ? lists.lockDefault(userId) : lists.lock(userId, listId)).map(ListsRecord::getId);
     }
 
+    /** Whether the user has this list (one statement, no transaction). */
+    public boolean exists(String userId, UUID listId) {
+        return lists.exists(userId, listId);
+    }
+
     @Transactional(readOnly = true)
     public List<ListRepository.ListWithCounts> all(String userId) {
         return lists.all(userId);
@@ -141,12 +146,11 @@ public class Lists {
             }
             // The top-level tasks go after the target's, in their order (new keys: the target's are taken); their
             // subtasks keep their places under them.
-            List<UUID> topLevel = lists.topLevelTasks(userId, listId);
+            List<dev.todoapi.db.jooq.tables.records.TasksRecord> topLevel = lists.topLevelTasks(userId, listId);
             List<String> keys = OrderKeys.between(lists.lastTopLevelPosition(userId, moveTasksTo), null, topLevel.size());
             for (int i = 0; i < topLevel.size(); i++) {
                 lists.placeTask(userId, topLevel.get(i), moveTasksTo, keys.get(i));
             }
-            lists.moveTasks(userId, listId, moveTasksTo);
         }
         lists.delete(userId, listId);
     }
@@ -162,7 +166,7 @@ public class Lists {
         return trimmed;
     }
 
-    static ApiException notFound(UUID listId) {
+    public static ApiException notFound(UUID listId) {
         return new ApiException(HttpStatus.NOT_FOUND, "LIST_NOT_FOUND", "There is no list " + listId + ".");
     }
 }

@@ -3,6 +3,8 @@ package dev.todoapi.task;
 import dev.todoapi.web.ETags;
 
 import dev.todoapi.api.TasksApi;
+import dev.todoapi.api.model.DisplayOrderEntry;
+import dev.todoapi.api.model.DisplayOrderPage;
 import dev.todoapi.api.model.Priority;
 import dev.todoapi.api.model.TaskSortOrder;
 import dev.todoapi.api.model.TaskStatusFilter;
@@ -57,6 +59,21 @@ class TaskController implements TasksApi {
                 cursor == null || cursor.isEmpty() ? null : TaskCursor.decode(cursor, parsedSort));
         Tasks.Page page = tasks.list(currentUser.id(), query);
         TaskPage body = new TaskPage(TaskRepresentation.of(page.tasks()));
+        body.setNextCursor(page.nextCursor());
+        return ResponseEntity.ok(body);
+    }
+
+    @Override
+    public ResponseEntity<DisplayOrderPage> listTasksInDisplayOrder(UUID listId, TaskStatusFilter status, Integer limit,
+            @Nullable String cursor) {
+        TaskQuery.Status parsedStatus = java.util.Objects.requireNonNull(TaskQuery.Status.parse(status.getValue()));
+        String after = cursor == null || cursor.isEmpty() ? null : TaskCursor.decodeDisplay(cursor);
+        Tasks.DisplayPage page = tasks.displayOrder(currentUser.id(), listId, parsedStatus, after, limit);
+        List<DisplayOrderEntry> entries = new java.util.ArrayList<>(page.entries().size());
+        for (Tasks.Placed placed : page.entries()) {
+            entries.add(new DisplayOrderEntry(placed.depth(), TaskRepresentation.of(placed.task())));
+        }
+        DisplayOrderPage body = new DisplayOrderPage(entries);
         body.setNextCursor(page.nextCursor());
         return ResponseEntity.ok(body);
     }

@@ -50,6 +50,37 @@ final class TaskCursor {
         }
     }
 
+    /** The order name in a display-order cursor (GET /api/v1/lists/{id}/tasks). */
+    private static final String DISPLAY = "display";
+
+    /** A cursor of a list's display order: the sort path and id of the last task shown. */
+    static String encodeDisplay(String sortPath, UUID id) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("s", DISPLAY);
+        node.put("k", sortPath);
+        node.put("id", id.toString());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(node));
+    }
+
+    /** The sort path a display-order cursor ends at; 422 on {@code cursor} for anything else. */
+    static String decodeDisplay(String cursor) {
+        try {
+            JsonNode node = JSON.readTree(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)));
+            if (!DISPLAY.equals(node.path("s").asString(null))) {
+                throw invalid("belongs to another order; start again without a cursor");
+            }
+            String path = node.path("k").asString(null);
+            if (!TaskTree.isValidPath(path)) {
+                throw invalid("is not a cursor this API issued");
+            }
+            return path;
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw invalid("is not a cursor this API issued");
+        }
+    }
+
     private static ApiException invalid(String message) {
         return ApiException.validation("cursor", "INVALID_CURSOR", message);
     }

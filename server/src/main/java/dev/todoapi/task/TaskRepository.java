@@ -81,7 +81,7 @@ class TaskRepository {
     private static final Field<String> USER_PARAM = DSL.param("user_id", String.class);
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
-    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
             TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
@@ -212,28 +212,70 @@ class TaskRepository {
                 .fetchOne(0, String.class);
     }
 
-    /** Row-locks a task without reading it (the parent of siblings being placed); false when there is none. */
-    boolean lockRow(String userId, UUID taskId) {
-        return db.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate()
-                .fetchOptional().isPresent();
+    /**
+     * Row-locks a task without reading the rest of it (the parent of siblings being placed); its sort path, or empty
+     * when there is no such task.
+     */
+    Optional<String> lockRow(String userId, UUID taskId) {
+        return db.select(TASKS.SORT_PATH).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).forUpdate()
+                .fetchOptional(TASKS.SORT_PATH);
     }
 
-    /** The ids of every task below this one (its subtree, without it). */
-    List<UUID> subtreeOf(String userId, UUID taskId) {
-        return db.withRecursive(below(userId, taskId)).select(BELOW_ID).from(DSL.table(DSL.name("below"))).fetch(BELOW_ID);
+    /** Moves a task with its subtree (see {@link TaskTree#moveSubtree}). */
+    TasksRecord moveSubtree(String userId, TasksRecord task, UUID toList, @Nullable UUID parentId, String position,
+            @Nullable String parentPath) {
+        return TaskTree.moveSubtree(db, userId, task, toList, parentId, position, parentPath);
     }
 
-    /** Moves these tasks (a moved task's subtree) to another list. */
-    void moveToList(String userId, List<UUID> taskIds, UUID listId) {
-        if (taskIds.isEmpty()) {
-            return;
+    /** Levels below the task (0 without subtasks), from the depths of its subtree's paths. */
+    int levelsBelow(String userId, TasksRecord task) {
+        String path = task.getSortPath();
+        Field<Integer> depth = DSL.charLength(TASKS.SORT_PATH)
+                .minus(DSL.charLength(DSL.replace(TASKS.SORT_PATH, DSL.inline(String.valueOf(TaskTree.SEPARATOR)), DSL.inline(""))));
+        Integer deepest = db.select(DSL.max(depth))
+                .from(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
+                        TASKS.SORT_PATH.ge(path), TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(path)))
+                .fetchOne(0, Integer.class);
+        return deepest == null ? 0 : deepest - TaskTree.depth(path);
+    }
+
+    /**
+     * A page of a list in display order: its tasks sorted by sort path, after the cursor's path, with their tags and
+     * subtask counts, in one statement. Pending: open tasks none of whose ancestors (at most 3) is completed.
+     */
+    List<TaskView> displayPage(String userId, UUID listId, TaskQuery.Status status, @Nullable String afterPath, int limit) {
+        Field<String> user = DSL.val(userId);
+        Field<Result<TagsRecord>> tags = tagsOfTask(user);
+        List<Condition> where = new ArrayList<>();
+        where.add(TASKS.USER_ID.eq(user));
+        where.add(TASKS.LIST_ID.eq(listId));
+        if (afterPath != null) {
+            where.add(TASKS.SORT_PATH.gt(afterPath));
         }
-        db.update(TASKS)
-                .set(TASKS.LIST_ID, listId)
-                .set(TASKS.VERSION, TASKS.VERSION.plus(1))
-                .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(TASKS.USER_ID.eq(userId), TASKS.ID.in(taskIds))
-                .execute();
+        where.add(status.condition());
+        org.jooq.Table<?> from = TASKS;
+        if (status == TaskQuery.Status.PENDING) {
+            var p1 = TASKS.as("ancestor1");
+            var p2 = TASKS.as("ancestor2");
+            var p3 = TASKS.as("ancestor3");
+            from = TASKS
+                    .leftJoin(p1).on(p1.USER_ID.eq(user), p1.LIST_ID.eq(listId), p1.ID.eq(TASKS.PARENT_ID))
+                    .leftJoin(p2).on(p2.USER_ID.eq(user), p2.LIST_ID.eq(listId), p2.ID.eq(p1.PARENT_ID))
+                    .leftJoin(p3).on(p3.USER_ID.eq(user), p3.LIST_ID.eq(listId), p3.ID.eq(p2.PARENT_ID));
+            where.add(p1.COMPLETED.isNull().or(p1.COMPLETED.isFalse()));
+            where.add(p2.COMPLETED.isNull().or(p2.COMPLETED.isFalse()));
+            where.add(p3.COMPLETED.isNull().or(p3.COMPLETED.isFalse()));
+        }
+        String shape = "task.display." + status + (afterPath == null ? ".first" : ".next");
+        return rendered.of(shape, db.select(TASKS.fields())
+                        .select(tags, subtaskCount(user, false), subtaskCount(user, true))
+                        .from(from)
+                        .where(where)
+                        .orderBy(TASKS.SORT_PATH)
+                        .limit(limit + 1))
+                .fetch(row -> new TaskView(row.into(TASKS), row.get(tags), null,
+                        row.get(SUBTASKS, Integer.class), row.get(OPEN_SUBTASKS, Integer.class)));
     }
 
     /** The parent of a task (null for a top-level one). */

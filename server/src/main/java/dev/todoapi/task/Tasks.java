@@ -90,6 +90,34 @@ public class Tasks {
         return new Page(page, next);
     }
 
+    /** An entry of a list's display order: a task and how deep it sits. */
+    record Placed(TaskView task, int depth) {}
+
+    record DisplayPage(List<Placed> entries, @Nullable String nextCursor) {}
+
+    /**
+     * A page of a list in display order. One statement per page; only an empty page costs a second one, to tell an
+     * empty list from one that is not the user's (404).
+     */
+    public DisplayPage displayOrder(String userId, UUID listId, TaskQuery.Status status, @Nullable String afterPath, int limit) {
+        List<TaskView> rows = tasks.displayPage(userId, listId, status, afterPath, limit);
+        if (rows.isEmpty() && !lists.exists(userId, listId)) {
+            throw Lists.notFound(listId);
+        }
+        boolean more = rows.size() > limit;
+        List<TaskView> page = more ? rows.subList(0, limit) : rows;
+        List<Placed> entries = new ArrayList<>(page.size());
+        for (TaskView view : page) {
+            entries.add(new Placed(view, TaskTree.depth(view.task().getSortPath())));
+        }
+        String next = null;
+        if (more) {
+            TasksRecord last = page.get(page.size() - 1).task();
+            next = TaskCursor.encodeDisplay(last.getSortPath(), last.getId());
+        }
+        return new DisplayPage(entries, next);
+    }
+
     public List<TaskView> all(String userId, TaskQuery.Status status) {
         return tasks.all(userId, status);
     }
@@ -113,10 +141,10 @@ public class Tasks {
             return new Created.Replayed(first.getResponseStatus(), first.getResponseBody(), first.getResourceId());
         }
         Draft valid = validate(draft);
+        TasksRecord parent = valid.parentId() == null ? null : parentOfNewSubtask(userId, valid.parentId(), valid.listId());
         TasksRecord row = new TasksRecord()
                 .setUserId(userId)
-                .setListId(valid.parentId() != null ? listOfSubtask(userId, valid.parentId(), valid.listId())
-                        : listOf(userId, valid.listId()))
+                .setListId(parent != null ? parent.getListId() : listOf(userId, valid.listId()))
                 .setParentId(valid.parentId())
                 .setTitle(valid.title())
                 .setDescription(valid.description())
@@ -126,6 +154,7 @@ public class Tasks {
                 .setCompleted(valid.completed())
                 .setCompletedAt(valid.completed() ? OffsetDateTime.now() : null);
         row.setPosition(newPosition(userId, row.getListId(), row.getParentId(), valid.atBottom()));
+        row.setSortPath(TaskTree.path(parent == null ? null : parent.getSortPath(), row.getPosition()));
         TasksRecord created = tasks.insert(row);
         List<TagsRecord> taskTags = byName(tags.resolve(userId, valid.tags()));
         tags.tagNewTask(userId, created.getId(), taskTags);
@@ -237,13 +266,15 @@ public class Tasks {
         }
         TaskView next = null;
         if (occurrence.isPresent()) {
-            lockPlace(userId, task.getListId(), task.getParentId());
+            String parentPath = lockPlace(userId, task.getListId(), task.getParentId());
             next = occurrence.map(spawned -> {
+                String position = newPosition(userId, task.getListId(), task.getParentId(), false);
                 TasksRecord created = tasks.insert(new TasksRecord()
                         .setUserId(userId)
                         .setListId(task.getListId())
                         .setParentId(task.getParentId())
-                        .setPosition(newPosition(userId, task.getListId(), task.getParentId(), false))
+                        .setPosition(position)
+                        .setSortPath(TaskTree.path(parentPath, position))
                         .setTitle(task.getTitle())
                         .setDescription(task.getDescription())
                         .setPriority(task.getPriority())
@@ -275,7 +306,7 @@ public class Tasks {
      * a recurring task): same titles, descriptions and priorities, no due dates. Returns the direct copies.
      */
     private int copySubtasks(String userId, UUID from, TasksRecord to) {
-        Map<UUID, UUID> copyOf = new HashMap<>(Map.of(from, to.getId()));
+        Map<UUID, TasksRecord> copyOf = new HashMap<>(Map.of(from, to));
         List<UUID> level = List.of(from);
         int direct = 0;
         for (int depth = 1; depth < MAX_DEPTH && !level.isEmpty(); depth++) {
@@ -286,16 +317,19 @@ public class Tasks {
             Map<UUID, java.util.Iterator<String>> keys = new HashMap<>();
             siblingCount.forEach((parent, n) -> keys.put(parent, OrderKeys.between(null, null, n).iterator()));
             for (TasksRecord child : children) {
+                TasksRecord parent = copyOf.get(child.getParentId());
+                String position = keys.get(child.getParentId()).next();
                 TasksRecord copy = tasks.insert(new TasksRecord()
                         .setUserId(userId)
                         .setListId(to.getListId())
-                        .setParentId(copyOf.get(child.getParentId()))
-                        .setPosition(keys.get(child.getParentId()).next())
+                        .setParentId(parent.getId())
+                        .setPosition(position)
+                        .setSortPath(TaskTree.path(parent.getSortPath(), position))
                         .setTitle(child.getTitle())
                         .setDescription(child.getDescription())
                         .setPriority(child.getPriority())
                         .setCompleted(false));
-                copyOf.put(child.getId(), copy.getId());
+                copyOf.put(child.getId(), copy);
                 next.add(child.getId());
                 if (depth == 1) {
                     direct++;
@@ -317,12 +351,13 @@ public class Tasks {
                 : OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, null));
     }
 
-    private void lockPlace(String userId, UUID listId, @Nullable UUID parentId) {
+    /** Locks the place (the parent task, or the list for the top level); the parent's sort path (null: top level). */
+    private @Nullable String lockPlace(String userId, UUID listId, @Nullable UUID parentId) {
         if (parentId != null) {
-            tasks.lockRow(userId, parentId);
-        } else {
-            lists.lockForPlacing(userId, listId);
+            return tasks.lockRow(userId, parentId).orElseThrow(() -> notFound(parentId));
         }
+        lists.lockForPlacing(userId, listId);
+        return null;
     }
 
     private static ApiException tooDeep(String detail) {
@@ -353,6 +388,7 @@ public class Tasks {
         UUID listId;
         UUID parentId;
         TasksRecord sibling = null;
+        TasksRecord parent = null;
         if (siblingId != null) {
             if (siblingId.equals(taskId)) {
                 throw ApiException.validation(siblingField, "INVALID_VALUE", "must be another task than the one moved");
@@ -368,9 +404,10 @@ public class Tasks {
             }
         } else if (move.parentId() != null) {
             parentId = move.parentId();
-            listId = tasks.lock(userId, parentId)
+            parent = tasks.lock(userId, parentId)
                     .orElseThrow(() -> ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks"))
-                    .task().getListId();
+                    .task();
+            listId = parent.getListId();
             if (move.listId() != null && !move.listId().equals(listId)) {
                 throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
             }
@@ -387,7 +424,7 @@ public class Tasks {
         if (parentId != null && !java.util.Objects.equals(parentId, task.getParentId())) {
             checkNewParent(userId, task, parentId);
         }
-        lockPlace(userId, listId, parentId);
+        String parentPath = lockPlace(userId, listId, parentId);
         String position;
         if (sibling == null) {
             position = OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, taskId));
@@ -398,11 +435,7 @@ public class Tasks {
             position = OrderKeys.between(tasks.positionBefore(userId, listId, parentId, sibling.getPosition(), taskId),
                     sibling.getPosition());
         }
-        if (!listId.equals(task.getListId())) {
-            tasks.moveToList(userId, tasks.subtreeOf(userId, taskId), listId);
-        }
-        task.setListId(listId).setParentId(parentId).setPosition(position);
-        TasksRecord saved = tasks.update(task);
+        TasksRecord saved = tasks.moveSubtree(userId, task, listId, parentId, position, parentPath);
         return new TaskView(saved, current.tags(), null, current.subtaskCount(), current.openSubtaskCount());
     }
 
@@ -419,7 +452,7 @@ public class Tasks {
                 depth++;
             }
         }
-        int height = subtreeHeight(userId, task.getId());
+        int height = 1 + tasks.levelsBelow(userId, task);
         if (depth + height > MAX_DEPTH) {
             throw tooDeep("Tasks nest at most " + MAX_DEPTH + " levels deep; the task and its subtasks would need "
                     + (depth + height) + ".");
@@ -429,19 +462,6 @@ public class Tasks {
         }
     }
 
-    /** Levels in the task's subtree, the task included (1 without subtasks). */
-    private int subtreeHeight(String userId, UUID taskId) {
-        int height = 1;
-        List<UUID> level = List.of(taskId);
-        while (!level.isEmpty() && height <= MAX_DEPTH) {
-            level = tasks.childrenOf(userId, level).stream().map(TasksRecord::getId).toList();
-            if (!level.isEmpty()) {
-                height++;
-            }
-        }
-        return height;
-    }
-
     /** Levels of tasks: a top-level task and up to three levels of subtasks below it. */
     static final int MAX_DEPTH = 4;
 
@@ -449,10 +469,10 @@ public class Tasks {
     static final int MAX_SUBTASKS = 1_000;
 
     /**
-     * The list of a new subtask: its parent's, which is locked (so it can't be deleted meanwhile) and checked: it
+     * The parent of a new subtask (whose list it shares), locked (so it can't be deleted meanwhile) and checked: it
      * exists, is less than {@link #MAX_DEPTH} levels deep, and has room for one more subtask.
      */
-    private UUID listOfSubtask(String userId, UUID parentId, @Nullable UUID listId) {
+    private TasksRecord parentOfNewSubtask(String userId, UUID parentId, @Nullable UUID listId) {
         TasksRecord parent = tasks.lock(userId, parentId)
                 .orElseThrow(() -> ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks"))
                 .task();
@@ -469,7 +489,7 @@ public class Tasks {
         if (listId != null && !listId.equals(parent.getListId())) {
             throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
         }
-        return parent.getListId();
+        return parent;
     }
 
     /**

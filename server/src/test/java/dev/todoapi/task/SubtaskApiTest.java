@@ -88,11 +88,11 @@ class SubtaskApiTest extends TaskApiTestBase {
     @Test
     void atMostAThousandSubtasksPerTask() throws Exception {
         JsonNode parent = createTask(ada, "{\"title\": \"Many\"}");
-        var insert = db.insertInto(TASKS, TASKS.USER_ID, TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.TITLE);
+        var insert = db.insertInto(TASKS, TASKS.USER_ID, TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.TITLE);
         var keys = dev.todoapi.order.OrderKeys.between(null, null, 1000);
         for (int i = 0; i < 1000; i++) {
             insert = insert.values(ada.id(), java.util.UUID.fromString(parent.get("list_id").asString()),
-                    java.util.UUID.fromString(parent.get("id").asString()), keys.get(i), "s" + i);
+                    java.util.UUID.fromString(parent.get("id").asString()), keys.get(i), parent.get("position").asString() + "/" + keys.get(i), "s" + i);
         }
         insert.execute();
 

@@ -1,0 +1,97 @@
+package dev.todoapi.task;
+
+import static dev.todoapi.db.jooq.Tables.TASKS;
+
+import dev.todoapi.db.jooq.tables.records.TasksRecord;
+import dev.todoapi.order.OrderKeys;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a task sits in its list's tree, as its sort path: the positions of its ancestors and its own, joined by
+ * {@code /}, a byte below every character of an order key. Sorted byte-wise, the paths of a list give its display
+ * order (a task, its subtree depth-first, then its next sibling); the paths of a subtree are one range,
+ * {@code [path, path + "0")}, so a subtree moves with one statement over one index range.
+ */
+public final class TaskTree {
+
+    static final char SEPARATOR = '/';
+
+    private TaskTree() {}
+
+    /** The sort path of a task at this position under a parent with this path (null: at the top level). */
+    static String path(@Nullable String parentPath, String position) {
+        return parentPath == null ? position : parentPath + SEPARATOR + position;
+    }
+
+    /** The path of the task's parent, null for a top-level task. */
+    static @Nullable String parentPath(String path) {
+        int last = path.lastIndexOf(SEPARATOR);
+        return last < 0 ? null : path.substring(0, last);
+    }
+
+    /** 0 for a top-level task, 1 for its subtasks, and so on. */
+    static int depth(String path) {
+        int depth = 0;
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) == SEPARATOR) {
+                depth++;
+            }
+        }
+        return depth;
+    }
+
+    /** Whether a cursor's key is a sort path this API could have written (1 to 4 valid order keys). */
+    static boolean isValidPath(@Nullable String path) {
+        if (path == null || path.isEmpty()) {
+            return false;
+        }
+        String[] keys = path.split(String.valueOf(SEPARATOR), -1);
+        if (keys.length > Tasks.MAX_DEPTH) {
+            return false;
+        }
+        for (String key : keys) {
+            if (!OrderKeys.isValid(key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first path after every path of the subtree rooted at {@code path} (the subtree is [path, end)). */
+    static String subtreeEnd(String path) {
+        return path + (char) (SEPARATOR + 1);
+    }
+
+    /**
+     * Moves a task with its subtree in one statement: the task gets its new list, parent and position, and every
+     * path of the subtree its new prefix; the tasks below it change list with it (a version bump when they do). One
+     * statement because a subtask's reference to its parent includes the list: the subtree's rows change together.
+     * Returns the moved task's new row.
+     */
+    public static TasksRecord moveSubtree(DSLContext db, String userId, TasksRecord task, UUID toList,
+            @Nullable UUID parentId, String position, @Nullable String parentPath) {
+        String from = task.getSortPath();
+        String to = path(parentPath, position);
+        Field<Boolean> isTask = TASKS.ID.eq(task.getId());
+        Field<Boolean> changes = DSL.or(TASKS.ID.eq(task.getId()), TASKS.LIST_ID.ne(toList));
+        OffsetDateTime now = OffsetDateTime.now();
+        var rows = db.update(TASKS)
+                .set(TASKS.LIST_ID, toList)
+                .set(TASKS.SORT_PATH, DSL.val(to).concat(DSL.substring(TASKS.SORT_PATH, DSL.val(from.length() + 1))))
+                .set(TASKS.PARENT_ID, DSL.when(isTask, DSL.val(parentId, TASKS.PARENT_ID)).otherwise(TASKS.PARENT_ID))
+                .set(TASKS.POSITION, DSL.when(isTask, DSL.val(position)).otherwise(TASKS.POSITION))
+                .set(TASKS.VERSION, DSL.when(changes, TASKS.VERSION.plus(1)).otherwise(TASKS.VERSION))
+                .set(TASKS.UPDATED_AT, DSL.when(changes, DSL.val(now)).otherwise(TASKS.UPDATED_AT))
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
+                        TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(subtreeEnd(from)))
+                .returning()
+                .fetch();
+        return rows.stream().filter(row -> row.getId().equals(task.getId())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("The moved task " + task.getId() + " was not updated"));
+    }
+}
