@@ -117,6 +117,11 @@ function todoList(overrides = {}) {
 /** The id of the list of the state `a user with a list`, and of that user's Inbox. */
 const listId = () => fromProviderState('${listId}', LIST_ID);
 const inboxId = () => fromProviderState('${inboxId}', INBOX_ID);
+/** The ids of the first and the last task the state `a user with a list` created from its `tasks`. */
+const SIBLING_ID = '3e6c9a4b-9f5d-4c3b-8a0e-5d4f6b7c8d9e';
+const OTHER_SIBLING_ID = '4f7dab5c-a06e-4d4c-9b1f-6e5a7c8d9e0f';
+const firstTaskId = () => fromProviderState('${firstTaskId}', SIBLING_ID);
+const lastTaskId = () => fromProviderState('${lastTaskId}', OTHER_SIBLING_ID);
 
 function problem(status, code) {
     return {
@@ -484,5 +489,66 @@ describe('todo-web -> todo-api', () => {
             const moved = await app.moveList(LIST_ID, { beforeId: INBOX_ID });
             assert.equal(moved.id, LIST_ID);
             assert.equal(typeof moved.position, 'string');
+        })));
+
+    it('adds a subtask under a task', () => provider.addInteraction()
+        .given('a user with a list', { ...aUser, list_name: 'Trip', tasks: [{ title: 'Plan the trip' }] })
+        .uponReceiving('a request to create a subtask')
+        .withRequest('POST', '/api/v1/tasks', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ title: 'Book the train', parent_id: firstTaskId(), position: 'bottom' }))
+        .willRespondWith(201, (b) => b
+            .headers(json)
+            .jsonBody(task({ title: equal('Book the train'), list_id: listId(), parent_id: firstTaskId(), position: like('a0') })))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const subtask = await app.addSubtask(SIBLING_ID, 'Book the train');
+            assert.equal(subtask.parentId, SIBLING_ID);
+            assert.equal(subtask.listId, LIST_ID);
+        })));
+
+    it('moves a task after another (dragged down)', () => provider.addInteraction()
+        .given('a user with a list', { ...aUser, list_name: 'Groceries', tasks: [{ title: 'Buy milk' }, { title: 'Buy eggs' }] })
+        .uponReceiving('a request to move a task after a sibling')
+        .withRequest('POST', fromProviderState('/api/v1/tasks/${firstTaskId}/move', `/api/v1/tasks/${SIBLING_ID}/move`), (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({ after_id: lastTaskId() }))
+        .willRespondWith(200, (b) => b
+            .headers({ ...json, ETag: regex('^(W/)?"[^"]+"$', '"2"') })
+            .jsonBody(task({ id: firstTaskId(), title: equal('Buy milk'), list_id: listId(), position: like('a2') })))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const moved = await app.moveTask(SIBLING_ID, { afterId: OTHER_SIBLING_ID });
+            assert.equal(moved.id, SIBLING_ID);
+            assert.equal(typeof moved.position, 'string');
+        })));
+
+    it('reads a list the way its screen shows it', () => provider.addInteraction()
+        .given('a user with a list', {
+            ...aUser,
+            list_name: 'Trip',
+            tasks: [{ title: 'Plan the trip', subtasks: [{ title: 'Book the train' }, { title: 'Pack' }] }],
+        })
+        .uponReceiving('a request for a list in display order')
+        .withRequest('GET', fromProviderState('/api/v1/lists/${listId}/tasks', `/api/v1/lists/${LIST_ID}/tasks`), (b) => b
+            .headers(bearer)
+            .query({ status: 'pending', limit: '50' }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            // The parent first, then its subtasks in their order, one level deeper.
+            items: [
+                { depth: equal(0), task: task({ id: firstTaskId(), title: equal('Plan the trip'), list_id: listId(),
+                    subtask_count: equal(2), open_subtask_count: equal(2) }) },
+                { depth: equal(1), task: task({ title: equal('Book the train'), list_id: listId(), parent_id: firstTaskId() }) },
+                { depth: equal(1), task: task({ title: equal('Pack'), list_id: listId(), parent_id: firstTaskId() }) },
+            ],
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const screen = await app.listScreen(LIST_ID);
+            assert.deepEqual(screen.items.map((e) => [e.depth, e.task.title]), [[0, 'Plan the trip'], [1, 'Book the train'], [1, 'Pack']]);
+            assert.equal(screen.nextCursor, undefined);
         })));
 });

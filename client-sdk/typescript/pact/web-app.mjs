@@ -59,6 +59,24 @@ export class TodoWebApi {
         return this.#call(this.api.tasks.createTask({ taskCreate: { title, description, priority, dueDate, tags, listId } }));
     }
 
+    /** Adds a subtask under `parentId` (it goes into the parent's list, last under the parent). */
+    async addSubtask(parentId, title) {
+        return this.#call(this.api.tasks.createTask({ taskCreate: { title, parentId, position: 'bottom' } }));
+    }
+
+    /**
+     * A task dragged in a list: dropped right after `afterId` or right before `beforeId` (a sibling), first under
+     * `parentId` (indented), or first in `listId` (dropped on a list in the sidebar). Its subtasks come along.
+     */
+    async moveTask(taskId, { afterId, beforeId, parentId, listId } = {}) {
+        return this.#call(this.api.tasks.moveTask({ taskId, taskMove: { afterId, beforeId, parentId, listId } }));
+    }
+
+    /** The list's screen: its tasks in display order (each followed by its subtasks), with depths for indenting. */
+    async listScreen(listId, { status = 'pending', limit = 50, cursor } = {}) {
+        return this.#call(this.api.tasks.listTasksInDisplayOrder({ listId, status, limit, cursor }));
+    }
+
     /** Saves the edit form: only the changed fields; null clears a field (JSON Merge Patch). */
     async editTask(taskId, changes) {
         return this.#call(this.api.tasks.updateTask({ taskId, taskPatch: changes }));

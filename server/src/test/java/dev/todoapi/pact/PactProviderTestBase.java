@@ -128,8 +128,17 @@ abstract class PactProviderTestBase extends ServerTestBase {
         String userId = (String) state.get("userId");
         UUID listId = new ListFixtures(lists)
                 .create(userId, string(params, "list_name"), optionalString(params, "list_color"));
+        List<UUID> created = new java.util.ArrayList<>();
         for (Map<String, Object> task : taskList(params, "tasks")) {
-            createTask(userId, task, listId);
+            UUID taskId = createTask(userId, task, listId);
+            created.add(taskId);
+            for (Map<String, Object> subtask : taskList(task, "subtasks")) {
+                new TaskFixtures(tasks).createSubtask(userId, taskId, string(subtask, "title"));
+            }
+        }
+        if (!created.isEmpty()) { // the ids of the first and the last task of `tasks`
+            state.put("firstTaskId", created.getFirst().toString());
+            state.put("lastTaskId", created.getLast().toString());
         }
         for (Map<String, Object> task : taskList(params, "inbox_tasks")) {
             createTask(userId, task, null);

@@ -32,4 +32,13 @@ public final class TaskFixtures {
         }
         return created.task().task().getId();
     }
+
+    /** Creates a subtask (last under its parent, in the parent's list) and returns its id. */
+    public UUID createSubtask(String userId, UUID parentId, String title) {
+        Tasks.Draft draft = new Tasks.Draft(title, null, null, null, null, List.of(), false, null, parentId, true);
+        if (!(tasks.create(userId, draft, null, view -> "") instanceof Tasks.Created.New created)) {
+            throw new IllegalStateException("a create without an idempotency key is never a replay");
+        }
+        return created.task().task().getId();
+    }
 }
