@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
 public final class OrderKeys {
 
     /** The digits of a key, in ascending order: {@code 0-9}, {@code A-Z}, {@code a-z}. */
+    /** The longest key the database takes (the length checks on lists.position and tasks.position). */
+    public static final int MAX_LENGTH = 200;
+
     static final String BASE_62_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private OrderKeys() {}

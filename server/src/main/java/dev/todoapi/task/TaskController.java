@@ -100,8 +100,9 @@ class TaskController implements TasksApi {
 
     @Override
     public ResponseEntity<Task> moveTask(UUID taskId, TaskMove body, @Nullable String ifMatch) {
-        return withETag(tasks.move(currentUser.id(), taskId,
-                new Tasks.Move(body.getListId(), body.getParentId(), body.getAfterId(), body.getBeforeId()), ifMatch));
+        String userId = currentUser.id();
+        Tasks.Move move = new Tasks.Move(body.getListId(), body.getParentId(), body.getAfterId(), body.getBeforeId());
+        return withETag(dev.todoapi.database.ConflictRetry.onConflict(() -> tasks.move(userId, taskId, move, ifMatch)));
     }
 
     @Override

@@ -221,6 +221,52 @@ class TaskRepository {
                 .fetchOptional(TASKS.SORT_PATH);
     }
 
+    /**
+     * Row-locks these tasks (those that exist) and the subtree below {@code subtreeOf}, in id order: writers that lock
+     * the tasks they touch this way wait for each other instead of deadlocking.
+     */
+    void lockInOrder(String userId, java.util.Collection<UUID> taskIds, @Nullable TasksRecord subtreeOf) {
+        Condition subtree = subtreeOf == null ? DSL.noCondition()
+                : TASKS.LIST_ID.eq(subtreeOf.getListId()).and(TASKS.SORT_PATH.ge(subtreeOf.getSortPath()))
+                        .and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(subtreeOf.getSortPath())));
+        db.select(TASKS.ID).from(TASKS)
+                .where(TASKS.USER_ID.eq(userId))
+                .and(subtreeOf == null ? TASKS.ID.in(taskIds) : TASKS.ID.in(taskIds).or(subtree))
+                .orderBy(TASKS.ID)
+                .forUpdate()
+                .fetch();
+    }
+
+    /**
+     * Siblings of a place next to a gap, row-locked without waiting: those whose position is below {@code high}
+     * (all of them when null), nearest first ({@code below}), or at or above {@code high} otherwise; at most
+     * {@code limit}. Rows another transaction holds are skipped (the caller compares counts).
+     */
+    List<TasksRecord> siblingsNear(String userId, UUID listId, @Nullable UUID parentId, @Nullable String high,
+            boolean below, int limit) {
+        Condition side = high == null ? (below ? DSL.noCondition() : DSL.falseCondition())
+                : below ? TASKS.POSITION.lt(high) : TASKS.POSITION.ge(high);
+        return db.selectFrom(TASKS)
+                .where(siblings(userId, listId, parentId)).and(side)
+                .orderBy(below ? TASKS.POSITION.desc() : TASKS.POSITION.asc())
+                .limit(limit)
+                .fetch();
+    }
+
+    /** How many tasks have a sort path in [from, to) in the list. */
+    int countPaths(String userId, UUID listId, String from, String to) {
+        return db.fetchCount(TASKS, TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(listId))
+                .and(TASKS.SORT_PATH.ge(from)).and(TASKS.SORT_PATH.lt(to)));
+    }
+
+    /** Row-locks the tasks with a sort path in [from, to) that no other transaction holds; how many it locked. */
+    int lockPathsWithoutWaiting(String userId, UUID listId, String from, String to) {
+        return db.select(TASKS.ID).from(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(to))
+                .forUpdate().skipLocked()
+                .fetch().size();
+    }
+
     /** Moves a task with its subtree (see {@link TaskTree#moveSubtree}). */
     TasksRecord moveSubtree(String userId, TasksRecord task, UUID toList, @Nullable UUID parentId, String position,
             @Nullable String parentPath) {

@@ -70,7 +70,10 @@ public class Tasks {
 
     private final Lists lists;
 
-    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency, Lists lists) {
+    private final Rebalance rebalance;
+
+    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency, Lists lists, Rebalance rebalance) {
+        this.rebalance = rebalance;
         this.lists = lists;
         this.tasks = tasks;
         this.tags = tags;
@@ -381,9 +384,22 @@ public class Tasks {
         if (move.afterId() != null && move.beforeId() != null) {
             throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
         }
+        UUID siblingId = move.afterId() != null ? move.afterId() : move.beforeId();
+        // The task rows a move locks, locked first and in id order, so that two moves naming each other's tasks
+        // wait for one another instead of deadlocking (the sibling's parent is the place of an after/before move).
+        // The moved task's subtree is locked with them (the move rewrites its paths).
+        java.util.Set<UUID> rows = new java.util.TreeSet<>();
+        rows.add(taskId);
+        if (siblingId != null) {
+            rows.add(siblingId);
+            tasks.find(userId, siblingId).map(view -> view.task().getParentId()).ifPresent(rows::add);
+        }
+        if (move.parentId() != null) {
+            rows.add(move.parentId());
+        }
+        tasks.lockInOrder(userId, rows, tasks.find(userId, taskId).map(TaskView::task).orElse(null));
         TaskView current = locked(userId, taskId, ifMatch);
         TasksRecord task = current.task();
-        UUID siblingId = move.afterId() != null ? move.afterId() : move.beforeId();
         String siblingField = move.afterId() != null ? "after_id" : "before_id";
         UUID listId;
         UUID parentId;
@@ -425,15 +441,28 @@ public class Tasks {
             checkNewParent(userId, task, parentId);
         }
         String parentPath = lockPlace(userId, listId, parentId);
-        String position;
+        String low;
+        String high;
         if (sibling == null) {
-            position = OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, taskId));
+            low = null;
+            high = tasks.positionAfter(userId, listId, parentId, null, taskId);
         } else if (move.afterId() != null) {
-            position = OrderKeys.between(sibling.getPosition(),
-                    tasks.positionAfter(userId, listId, parentId, sibling.getPosition(), taskId));
+            low = sibling.getPosition();
+            high = tasks.positionAfter(userId, listId, parentId, low, taskId);
         } else {
-            position = OrderKeys.between(tasks.positionBefore(userId, listId, parentId, sibling.getPosition(), taskId),
-                    sibling.getPosition());
+            low = tasks.positionBefore(userId, listId, parentId, sibling.getPosition(), taskId);
+            high = sibling.getPosition();
+        }
+        String position = OrderKeys.between(low, high);
+        if (position.length() > REBALANCE_AT) {
+            java.util.Optional<Rebalance.Gap> gap = rebalance.around(userId, listId, parentId, parentPath, low, high);
+            if (gap.isPresent()) {
+                position = OrderKeys.between(gap.get().low(), gap.get().high());
+                task = tasks.lock(userId, taskId).orElseThrow().task(); // it may have been re-keyed with its siblings
+            } else if (position.length() > OrderKeys.MAX_LENGTH) {
+                throw new ApiException(HttpStatus.CONFLICT, "CONFLICT",
+                        "Tasks around this place are being changed; retry the move in a moment.");
+            }
         }
         TasksRecord saved = tasks.moveSubtree(userId, task, listId, parentId, position, parentPath);
         return new TaskView(saved, current.tags(), null, current.subtaskCount(), current.openSubtaskCount());
@@ -461,6 +490,12 @@ public class Tasks {
             throw subtaskLimitReached();
         }
     }
+
+    /**
+     * A key longer than this (after many moves into one gap) makes the move re-key the siblings around the gap first
+     * ({@link Rebalance}); keys may grow to {@link OrderKeys#MAX_LENGTH} when that has to wait.
+     */
+    static final int REBALANCE_AT = 48;
 
     /** Levels of tasks: a top-level task and up to three levels of subtasks below it. */
     static final int MAX_DEPTH = 4;

@@ -121,6 +121,20 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
+     * Two transactions waited for each other (a deadlock PostgreSQL broke) or a lock could not be had: nothing was
+     * written; the client retries.
+     */
+    @ExceptionHandler(org.springframework.dao.ConcurrencyFailureException.class)
+    ResponseEntity<?> handleConcurrencyFailure(org.springframework.dao.ConcurrencyFailureException ex, HttpServletRequest request) {
+        log.warn("Concurrency failure on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                ex.getMostSpecificCause().getMessage());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "1");
+        return Problems.response(HttpStatus.CONFLICT, ErrorCode.CONFLICT.name(),
+                "The request collided with a concurrent change and was not applied; retry.", request, List.of(), headers);
+    }
+
+    /**
      * A header or parameter the firewall refused when something read it (MalformedRequestFilter catches the
      * known cases first and names the header).
      */

@@ -211,4 +211,138 @@ class MoveTaskTest extends TaskApiTestBase {
 
         assertThat(code(move(ada, gone, "{}"))).isEqualTo("TASK_NOT_FOUND");
     }
+    private String newList() throws Exception {
+        return body(call(post("/api/v1/lists").header("Authorization", ada.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"L\"}"))).get("id").asString();
+    }
+
+    private List<String> displayTitles(String list) throws Exception {
+        List<String> titles = new ArrayList<>();
+        body(call(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get("/api/v1/lists/" + list + "/tasks?limit=1000")
+                .header("Authorization", ada.bearer()))).get("items").forEach(e -> titles.add(e.get("task").get("title").asString()));
+        return titles;
+    }
+
+    /**
+     * Moving tasks into the same gap again and again would grow keys by a character every six moves or so; the
+     * siblings around the gap are re-keyed when a key passes Tasks.REBALANCE_AT, so keys stay short and the order
+     * stays exactly what the moves asked for, subtrees included.
+     */
+    @Test
+    void keysStayShortThroughHundredsOfMovesIntoOneGap() throws Exception {
+        String list = newList();
+        String a = task("{\"title\": \"A\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        String x = task("{\"title\": \"X\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        String y = task("{\"title\": \"Y\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        String b = task("{\"title\": \"B\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        task("{\"title\": \"Y1\", \"parent_id\": \"" + y + "\"}");
+        int longest = 0;
+        for (int i = 0; i < 400; i++) {
+            String moved = i % 2 == 0 ? x : y;
+            MvcResult result = move(ada, moved, "{\"after_id\": \"" + a + "\"}");
+            assertThat(result.getResponse().getStatus()).isEqualTo(200);
+            longest = Math.max(longest, body(result).get("position").asString().length());
+            if (i % 50 == 49) {
+                assertThat(displayTitles(list)).containsExactly(
+                        moved.equals(x) ? new String[] {"A", "X", "Y", "Y1", "B"} : new String[] {"A", "Y", "Y1", "X", "B"});
+            }
+        }
+        assertThat(longest).isLessThanOrEqualTo(Tasks.REBALANCE_AT);
+        // Without re-keying, 400 moves into one gap make keys of about 70 characters; the siblings were re-keyed.
+        assertThat(db.select(TASKS.POSITION).from(TASKS).where(TASKS.USER_ID.eq(ada.id())).fetch(TASKS.POSITION))
+                .allSatisfy(position -> assertThat(position.length()).isLessThanOrEqualTo(Tasks.REBALANCE_AT));
+        assertThat(b).isNotNull();
+        assertThat(db.select(TASKS.SORT_PATH).from(TASKS).where(TASKS.USER_ID.eq(ada.id()), TASKS.TITLE.eq("Y1")).fetchOne(TASKS.SORT_PATH))
+                .isEqualTo(db.select(TASKS.POSITION).from(TASKS).where(TASKS.ID.eq(UUID.fromString(y))).fetchOne(TASKS.POSITION)
+                        + "/" + db.select(TASKS.POSITION).from(TASKS).where(TASKS.USER_ID.eq(ada.id()), TASKS.TITLE.eq("Y1")).fetchOne(TASKS.POSITION));
+    }
+
+    /** A re-keying that would have to wait for a sibling another transaction holds is put off: the move doesn't wait. */
+    @Test
+    void aRebalanceNeverWaitsForASiblingHeldElsewhere() throws Exception {
+        String list = newList();
+        String x = task("{\"title\": \"X\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        // Two neighbours whose gap only fits a long key (as after many moves into it).
+        String low = "a0" + "0".repeat(60) + "1";
+        String high = "a0" + "0".repeat(60) + "2";
+        UUID a = db.insertInto(TASKS, TASKS.USER_ID, TASKS.LIST_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.TITLE)
+                .values(ada.id(), UUID.fromString(list), low, low, "A").returning(TASKS.ID).fetchSingle().getId();
+        UUID b = db.insertInto(TASKS, TASKS.USER_ID, TASKS.LIST_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.TITLE)
+                .values(ada.id(), UUID.fromString(list), high, high, "B").returning(TASKS.ID).fetchSingle().getId();
+
+        var held = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var holder = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var holding = holder.submit(() -> db.transaction(tx -> {
+                tx.dsl().selectFrom(TASKS).where(TASKS.USER_ID.eq(ada.id()), TASKS.ID.eq(b)).forUpdate().fetch();
+                held.countDown();
+                release.await();
+            }));
+            assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            MvcResult moved = move(ada, x, "{\"after_id\": \"" + a + "\"}");
+            assertThat(moved.getResponse().getStatus()).isEqualTo(200);
+            assertThat(body(moved).get("position").asString()).hasSizeGreaterThan(Tasks.REBALANCE_AT); // put off
+            assertThat(getTask(ada, b.toString()).getResponse().getHeader("ETag")).isEqualTo("\"1\"");
+            release.countDown();
+            holding.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            holder.shutdown();
+        }
+        MvcResult again = move(ada, x, "{\"before_id\": \"" + b + "\"}");
+        assertThat(body(again).get("position").asString()).hasSizeLessThanOrEqualTo(Tasks.REBALANCE_AT);
+        assertThat(displayTitles(list)).containsExactly("A", "X", "B");
+    }
+
+    /** Two moves naming each other's task, over and over: they lock in one order, so they never deadlock. */
+    @Test
+    void opposingConcurrentMovesNeverDeadlock() throws Exception {
+        String list = newList();
+        String a = task("{\"title\": \"A\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        String b = task("{\"title\": \"B\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+        String c = task("{\"title\": \"C\", \"parent_id\": \"" + a + "\"}");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                statuses.add(pool.submit(() -> move(ada, a, "{\"after_id\": \"" + b + "\"}").getResponse().getStatus()));
+                statuses.add(pool.submit(() -> move(ada, b, "{\"after_id\": \"" + a + "\"}").getResponse().getStatus()));
+                statuses.add(pool.submit(() -> move(ada, c, "{\"parent_id\": \"" + (java.util.concurrent.ThreadLocalRandom.current().nextBoolean() ? a : b) + "\"}")
+                        .getResponse().getStatus()));
+            }
+            for (var status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(displayTitles(list)).hasSize(3);
+    }
+
+    /** A move after a sibling racing that sibling's deletion: the move happens first, or finds no sibling (422). */
+    @Test
+    void aMoveRacingTheDeletionOfItsTargetEitherHappensOrFindsNothing() throws Exception {
+        String list = newList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 15; i++) {
+                String target = task("{\"title\": \"S" + i + "\", \"list_id\": \"" + list + "\"}");
+                String moved = task("{\"title\": \"T" + i + "\", \"list_id\": \"" + list + "\", \"position\": \"bottom\"}");
+                var deleting = pool.submit(() -> call(delete("/api/v1/tasks/" + target).header("Authorization", ada.bearer()))
+                        .getResponse().getStatus());
+                var moving = pool.submit(() -> move(ada, moved, "{\"after_id\": \"" + target + "\"}"));
+                assertThat(deleting.get()).isEqualTo(204);
+                MvcResult result = moving.get();
+                if (result.getResponse().getStatus() != 200) {
+                    assertThat(result.getResponse().getStatus()).isEqualTo(422);
+                    assertThat(body(result).get("errors").get(0).get("code").asString()).isEqualTo("TASK_NOT_FOUND");
+                }
+                assertThat(getTask(ada, moved).getResponse().getStatus()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(displayTitles(list)).hasSize(15);
+    }
 }
