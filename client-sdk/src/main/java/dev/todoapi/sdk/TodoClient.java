@@ -2,6 +2,7 @@ package dev.todoapi.sdk;
 
 import dev.todoapi.client.ApiClient;
 import dev.todoapi.client.api.AuthApi;
+import dev.todoapi.client.api.ListsApi;
 import dev.todoapi.client.api.MetaApi;
 import dev.todoapi.client.api.TagsApi;
 import dev.todoapi.client.api.TasksApi;
@@ -66,6 +67,7 @@ public final class TodoClient {
     private final AuthApi publicAuth;
     private final AuthApi auth;
     private final TasksApi tasks;
+    private final ListsApi lists;
     private final TagsApi tags;
     private final MetaApi meta;
 
@@ -94,6 +96,7 @@ public final class TodoClient {
         apiClient.setResponseInterceptor(TodoClient::throwOnError);
         this.auth = new AuthApi(apiClient);
         this.tasks = new TasksApi(apiClient);
+        this.lists = new ListsApi(apiClient);
         this.tags = new TagsApi(apiClient);
         this.meta = new MetaApi(apiClient);
     }
@@ -155,6 +158,14 @@ public final class TodoClient {
     /** @return the task operations ({@code /api/v1/tasks}), authenticated as the signed-in user */
     public TasksApi tasks() {
         return tasks;
+    }
+
+    /**
+     * @return the task list operations ({@code /api/v1/lists}), authenticated as the signed-in user; a list's tasks in
+     *     display order are {@link TasksApi#listTasksInDisplayOrder} in {@link #tasks()}
+     */
+    public ListsApi lists() {
+        return lists;
     }
 
     /** @return the tag operations ({@code /api/v1/tags}), authenticated as the signed-in user */

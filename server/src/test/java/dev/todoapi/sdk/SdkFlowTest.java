@@ -199,6 +199,37 @@ class SdkFlowTest {
         assertThat(notFound.requestId()).isNotBlank();
     }
 
+    /** A list with subtasks, a drag-and-drop move and the list read in display order, through the SDK. */
+    @Test
+    void listsSubtasksMovesAndTheDisplayOrder() {
+        TodoClient client = clientBuilder().build();
+        client.register(newEmail(), PASSWORD, "Planner");
+        dev.todoapi.client.model.TodoList trip = client.lists().createList(new dev.todoapi.client.model.TodoListCreate().name("Trip"));
+        Task plan = client.tasks().createTask(new TaskCreate().title("Plan").listId(trip.getId()), null);
+        Task pack = client.tasks().createTask(new TaskCreate().title("Pack").listId(trip.getId())
+                .position(TaskCreate.PositionEnum.BOTTOM), null);
+        Task train = client.tasks().createTask(new TaskCreate().title("Book the train").parentId(plan.getId()), null);
+        assertThat(train.getListId()).isEqualTo(trip.getId());
+
+        Task moved = client.tasks().moveTask(pack.getId(), new dev.todoapi.client.model.TaskMove().beforeId(plan.getId()), null);
+        assertThat(moved.getId()).isEqualTo(pack.getId());
+
+        dev.todoapi.client.model.DisplayOrderPage page = client.tasks().listTasksInDisplayOrder(
+                dev.todoapi.client.api.TasksApi.APIListTasksInDisplayOrderRequest.newBuilder()
+                        .listId(trip.getId()).status(TaskStatusFilter.PENDING).limit(2).build());
+        assertThat(page.getItems()).extracting(e -> e.getTask().getTitle() + "@" + e.getDepth()).containsExactly("Pack@0", "Plan@0");
+        dev.todoapi.client.model.DisplayOrderPage rest = client.tasks().listTasksInDisplayOrder(
+                dev.todoapi.client.api.TasksApi.APIListTasksInDisplayOrderRequest.newBuilder()
+                        .listId(trip.getId()).status(TaskStatusFilter.PENDING).cursor(page.getNextCursor()).build());
+        assertThat(rest.getItems()).extracting(e -> e.getTask().getTitle() + "@" + e.getDepth()).containsExactly("Book the train@1");
+        assertThat(rest.getNextCursor()).isNull();
+
+        TodoApiException cycle = apiError(() -> client.tasks().moveTask(plan.getId(),
+                new dev.todoapi.client.model.TaskMove().parentId(train.getId()), null));
+        assertThat(cycle.status()).isEqualTo(422);
+        assertThat(cycle.code()).isEqualTo("CYCLE");
+    }
+
     @Test
     void anotherUsersTaskIsNotFound() {
         TodoClient owner = clientBuilder().build();
