@@ -98,6 +98,27 @@ class ExplainTest {
         }
     }
 
+    /**
+     * A list in display order (GET /api/v1/lists/{id}/tasks) walks the sort path index of the list, the pending view
+     * the partial index of open tasks: no sort step, first page or keyset page, custom or generic plan.
+     */
+    @Test
+    void displayOrderPagesWalkTheSortPathIndexes() throws SQLException {
+        String page = "SELECT id, created_at FROM tasks WHERE user_id = ? AND list_id = (SELECT id FROM lists WHERE user_id = ?)"
+                + " AND sort_path > ? %s ORDER BY sort_path LIMIT 51";
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            for (String mode : List.of("auto", "force_generic_plan")) {
+                st.execute("SET plan_cache_mode = " + mode);
+                String all = explain(c, page.formatted(""), MAIN_USER, MAIN_USER, "a0");
+                assertThat(all).as("plan:%n%s", all).contains("Index Scan using tasks_sort_path_key on tasks").doesNotContain("Sort");
+                String pending = explain(c, page.formatted("AND tasks.completed = false"), MAIN_USER, MAIN_USER, "a0");
+                assertThat(pending).as("plan:%n%s", pending).contains("Index Scan using tasks_open_sort_path_idx on tasks")
+                        .doesNotContain("Sort");
+            }
+            assertThat(rows(c, page.formatted("AND tasks.completed = false"), MAIN_USER, MAIN_USER, "a0")).hasSize(51);
+        }
+    }
+
     private static void assertServedByIndex(String plan) {
         assertThat(plan)
                 .as("plan:%n%s", plan)

@@ -62,6 +62,8 @@ class ReadmeExamplesTest extends ServerTestBase {
         assertThat(out).as("the PATCH's answer, as the README's comment shows it")
                 .contains("\"completed\":true").contains("\"next_occurrence\":{").contains("\"due_date\":\"2026-12-03T07:00:00Z\"");
         assertThat(out).as("the DELETE with the old ETag").contains("}412\n");
+        assertThat(out).as("the list in display order, as the README's comment shows it")
+                .contains("[[0,\"Pack\"],[0,\"Plan the route\"],[1,\"Book the train\"]]");
         assertThat(out).doesNotContain("INTERNAL_ERROR", "null\n");
     }
 
