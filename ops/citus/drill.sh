@@ -379,6 +379,54 @@ run_client() {
     api GET "/api/v1/tasks/$t1" "$ta"
     expect 200 "" "the task of the deleted tag" && that "$(jb '[.tags[].name] == ["work"]')" "the deleted tag is gone from its task" "$(jb -c '[.tags[].name]')"
 
+    log "client: lists, subtasks, moves, display order"
+    local l1 l2 p1 p2 s1 s2 el
+    windowed list-create POST /api/v1/lists "$ta" -H "$J" -d '{"name":"Trip","color":"#22c55e"}'
+    expect 201 "" "create a list"
+    l1=$(jb .id)
+    api POST /api/v1/lists "$ta" -H "$J" -d '{"name":"Later"}'
+    expect 201 "" "create a second list"
+    l2=$(jb .id) el=$(hdr etag)
+    api POST /api/v1/tasks "$ta" -H "$J" -d "$(jq -nc --arg l "$l1" '{title:"Plan the route",list_id:$l}')"
+    expect 201 "" "a task in the list"
+    p1=$(jb .id)
+    api POST /api/v1/tasks "$ta" -H "$J" -d "$(jq -nc --arg l "$l1" '{title:"Pack",list_id:$l,position:"bottom"}')"
+    expect 201 "" "a second task, last in the list"
+    p2=$(jb .id)
+    windowed subtask-create POST /api/v1/tasks "$ta" -H "$J" -d "$(jq -nc --arg p "$p1" '{title:"Book the train",parent_id:$p}')"
+    expect 201 "" "a subtask" && that "$(jb '.list_id == "'"$l1"'"')" "the subtask is in its parent's list"
+    s1=$(jb .id)
+    api POST /api/v1/tasks "$ta" -H "$J" -d "$(jq -nc --arg p "$s1" '{title:"Compare fares",parent_id:$p}')"
+    expect 201 "" "a sub-subtask"
+    s2=$(jb .id)
+    windowed move POST "/api/v1/tasks/$p2/move" "$ta" -H "$J" -d "$(jq -nc --arg b "$p1" '{before_id:$b}')"
+    expect 200 "" "move a task before its sibling"
+    windowed display GET "/api/v1/lists/$l1/tasks?limit=2" "$ta"
+    expect 200 "" "read the list in display order (first page)"
+    that "$(jb -c '[.items[] | [.depth, .task.title]]' | grep -qx '\[\[0,"Pack"\],\[0,"Plan the route"\]\]' && echo 1)" \
+        "display order: Pack, then Plan the route" "$(jb -c '[.items[] | [.depth, .task.title]]')"
+    windowed display-next GET "/api/v1/lists/$l1/tasks?limit=2&cursor=$(jb .next_cursor)" "$ta"
+    expect 200 "" "the next page by cursor"
+    that "$(jb -c '[.items[] | [.depth, .task.title]]' | grep -qx '\[\[1,"Book the train"\],\[2,"Compare fares"\]\]' && echo 1)" \
+        "display order: the subtree under its parent, one level deeper each" "$(jb -c '[.items[] | [.depth, .task.title]]')"
+    api PATCH "/api/v1/tasks/$s1/complete" "$ta"
+    expect 200 "" "complete a subtask (and its subtask)"
+    windowed display-pending GET "/api/v1/lists/$l1/tasks?status=pending" "$ta"
+    expect 200 "" "the pending view"
+    that "$(jb -c '[.items[] | .task.title]' | grep -qx '\["Pack","Plan the route"\]' && echo 1)" \
+        "pending view: the completed subtree is left out" "$(jb -c '[.items[] | .task.title]')"
+    windowed move-list POST "/api/v1/tasks/$p1/move" "$ta" -H "$J" -d "$(jq -nc --arg l "$l2" '{list_id:$l}')"
+    expect 200 "" "move a task with its subtree to another list"
+    api GET "/api/v1/tasks/$s2" "$ta"
+    expect 200 "" "the moved subtree's deepest task" && that "$(jb '.list_id == "'"$l2"'"')" "the subtree moved with its root"
+    api GET "/api/v1/lists/$l1/tasks" "$tb"
+    expect 404 LIST_NOT_FOUND "B reads A's list: 404"
+    windowed list-delete DELETE "/api/v1/lists/$l2?move_tasks_to=$l1" "$ta" -H "If-Match: $el"
+    expect 204 "" "delete a list, moving its tasks to another"
+    api GET "/api/v1/lists/$l1/tasks" "$ta"
+    expect 200 "" "the list that took them" && that "$(jb '[.items[] | .task.title] == ["Pack","Plan the route","Book the train","Compare fares"]')" \
+        "the moved tree after the list's own tasks, in order" "$(jb -c '[.items[] | .task.title]')"
+
     log "client: sessions"
     windowed refresh POST /api/v1/auth/refresh "" -H "$J" -d "$(jq -nc --arg r "$ra" '{refresh_token:$r}')"
     expect 200 "" "refresh (SELECT ... FOR UPDATE of the token)"
