@@ -16,8 +16,8 @@ LUA_DIR=$BENCH_DIR/lua
 SQL_DIR=$BENCH_DIR/sql
 RESULTS_DIR=$BENCH_DIR/results
 
-ALL_SCENARIOS="get list keyset list1000 filter create toggle put delete_create me mix"
-ALL_PGBENCH="by_id first_page keyset list_1000 filtered insert"
+ALL_SCENARIOS="get list keyset list1000 filter create toggle put delete_create me mix display move"
+ALL_PGBENCH="by_id first_page keyset list_1000 filtered insert display move"
 
 # Defaults of the full run; --quick changes them before the other options apply.
 QUICK=0
@@ -30,6 +30,7 @@ PGBENCH_SCRIPTS=$ALL_PGBENCH
 OPEN_CONNECTIONS=1000
 USERS=100
 TASKS_PER_USER=10000
+PROJECTS=300
 SERVER_PORT=18080
 PG_PORT=55432
 WRK_THREADS=$(nproc)
@@ -50,12 +51,15 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --duration S             measured seconds per point (default 30; quick 5)
   --concurrency "1 8 ..."  connections per point (default "1 8 32 128"; quick "1 32")
   --scenarios "a b ..."    API scenarios (default: all): get list keyset list1000 filter create
-                           toggle put delete_create me mix
+                           toggle put delete_create me mix display move
   --pgbench "a b ..."      pgbench scripts (default: all): by_id first_page keyset list_1000 filtered insert
+                           display move
   --no-pgbench             skip the database ceiling
   --open-connections N     the extra run holding N open connections (GET by id; default 1000; 0 skips it)
   --users N                users to seed (default 100)
   --tasks-per-user N       tasks per user (default 10000; quick 1000)
+  --projects N             top-level tasks of each user's "Projects" list, which has subtasks (display, move;
+                           default 300, making 1,200 tasks with the subtasks; at least 25)
   --port N                 server port (default 18080, or the next free one)
   --pg-port N              PostgreSQL port (default 55432, or the next free one)
   --wrk-threads N          wrk threads at most (default: nproc)
@@ -99,6 +103,7 @@ while (($#)); do
         --open-connections) OPEN_CONNECTIONS=$2; shift ;;
         --users) USERS=$2; shift ;;
         --tasks-per-user) TASKS_PER_USER=$2; shift ;;
+        --projects) PROJECTS=$2; shift ;;
         --port) SERVER_PORT=$2; shift ;;
         --pg-port) PG_PORT=$2; shift ;;
         --wrk-threads) WRK_THREADS=$2; shift ;;
@@ -114,6 +119,7 @@ done
 for s in $SCENARIOS; do [[ -f $LUA_DIR/$s.lua ]] || die "unknown scenario '$s' (known: $ALL_SCENARIOS)"; done
 for s in $PGBENCH_SCRIPTS; do [[ -f $SQL_DIR/pgbench/$s.sql ]] || die "unknown pgbench script '$s' (known: $ALL_PGBENCH)"; done
 ((TASKS_PER_USER > 100)) || die "--tasks-per-user must be more than 100"
+((PROJECTS >= 25)) || die "--projects must be at least 25"
 
 # ---------------------------------------------------------------------------------------------- tools
 if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=$(command -v java || true); fi
@@ -202,7 +208,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 T_START=$(date +%s)
 
 echo "Todo API benchmark ($([[ $QUICK == 1 ]] && echo quick || echo full)): warm-up ${WARMUP}s, ${DURATION}s per point," \
-    "concurrency $CONCURRENCY, $USERS users x $TASKS_PER_USER tasks"
+    "concurrency $CONCURRENCY, $USERS users x $TASKS_PER_USER tasks (+ Projects: $PROJECTS top-level tasks with subtasks)"
 echo "  jar $JAR"
 echo "  work dir $WORK (logs: server.log, pg/log, wrk/, pgbench/)"
 echo "  load average at start: $LOAD_START on $(nproc) CPUs"
@@ -283,9 +289,9 @@ log "  ready in ${READY_MS_EMPTY} ms"
 
 # ------------------------------------------------------------------------------------------------- seed
 BASE_EPOCH=$(($(date +%s) / 3600 * 3600))
-log "seeding $USERS users x $TASKS_PER_USER tasks"
+log "seeding $USERS users x $TASKS_PER_USER tasks, and a Projects list of $PROJECTS top-level tasks with subtasks each"
 t0=$(date +%s%N)
-sql -v users="$USERS" -v tasks="$TASKS_PER_USER" -v base="$BASE_EPOCH" -f "$SQL_DIR/seed.sql" >"$WORK/seed.log" 2>&1 ||
+sql -v users="$USERS" -v tasks="$TASKS_PER_USER" -v base="$BASE_EPOCH" -v projects="$PROJECTS" -f "$SQL_DIR/seed.sql" >"$WORK/seed.log" 2>&1 ||
     { cat "$WORK/seed.log" >&2; die "seeding failed"; }
 SEED_MS=$((($(date +%s%N) - t0) / 1000000))
 read -r N_TASKS N_TAGS N_TASK_TAGS N_COMPLETED DB_SIZE <<<"$(sql -F' ' -c "SELECT (SELECT count(*) FROM tasks),
@@ -330,10 +336,10 @@ mint_token() {
     printf '%s.%s.%s' "$header" "$payload" "$signature"
 }
 
-log "minting $USERS access tokens; sampling $IDS_PER_USER task ids and $CURSORS_PER_USER cursors per user"
+log "minting $USERS access tokens; sampling $IDS_PER_USER task ids and $CURSORS_PER_USER cursors per user; the Projects lists' siblings"
 DATA=$WORK/data.lua
 {
-    echo "-- Written by bench/run.sh: access tokens, task ids and keyset cursors of the bench users."
+    echo "-- Written by bench/run.sh: access tokens, task ids, keyset cursors, Projects lists (display cursors, siblings)."
     echo "return {"
     echo "tokens = {"
     for ((u = 1; u <= USERS; u++)); do echo "\"$(mint_token "$u")\","; done
@@ -361,6 +367,38 @@ JOIN tasks t ON t.user_id = 'bench-user-' || u AND t.id = s.id
 GROUP BY u ORDER BY u;
 EOF
     echo "},"
+    echo "lists = {"
+    sql -v users="$USERS" <<'EOF'
+SELECT '"' || md5('bench-projects-' || u)::uuid || '",' FROM generate_series(1, :users) AS u ORDER BY u;
+EOF
+    echo "},"
+    echo "display_cursors = {"
+    # A display-order cursor: base64url of {"s":"display","k":<sort path>,"id"} of the last task of a page; here
+    # top-level tasks of the Projects list.
+    sql -v users="$USERS" -v projects="$PROJECTS" -v sample="$CURSORS_PER_USER" <<'EOF'
+SELECT '{' || string_agg('"' || rtrim(translate(replace(encode(convert_to(
+           '{"s":"display","k":"' || t.sort_path || '","id":"' || t.id || '"}', 'UTF8'), 'base64'), E'\n', ''), '+/', '-_'), '=')
+           || '"', ',' ORDER BY s.k) || '},'
+FROM generate_series(1, :users) AS u
+CROSS JOIN LATERAL (SELECT k, md5('bench-projects-' || u || '-' || (1 + (k * 104729) % (:projects - 20)))::uuid AS id
+                    FROM generate_series(0, :sample - 1) AS k) AS s
+JOIN tasks t ON t.user_id = 'bench-user-' || u AND t.id = s.id
+GROUP BY u ORDER BY u;
+EOF
+    echo "},"
+    echo "siblings = {"
+    # Per user, the Projects list's tasks grouped by parent (the top level is one group): a move puts a task after
+    # or before another of its group, so the groups stay what they are.
+    sql -v users="$USERS" <<'EOF'
+SELECT '{' || string_agg(g.ids, ',' ORDER BY g.parent_id NULLS FIRST) || '},'
+FROM generate_series(1, :users) AS u
+CROSS JOIN LATERAL (SELECT t.parent_id, '{' || string_agg('"' || t.id || '"', ',' ORDER BY t.position) || '}' AS ids
+                    FROM tasks t
+                    WHERE t.user_id = 'bench-user-' || u AND t.list_id = md5('bench-projects-' || u)::uuid
+                    GROUP BY t.parent_id) AS g
+GROUP BY u ORDER BY u;
+EOF
+    echo "},"
     echo "}"
 } >"$DATA"
 
@@ -378,6 +416,12 @@ FIRST_CURSOR=$(sed -n '/^cursors = {/{n;p}' "$DATA" | cut -d'"' -f2)
 check_get "/api/v1/tasks?limit=50&cursor=$FIRST_CURSOR"
 [[ $(jq '.items | length' "$WORK/check.json") == 50 ]] || die "a keyset page from a built cursor did not have 50 tasks"
 check_get "/api/v1/tasks?limit=1000"
+FIRST_LIST=$(sed -n '/^lists = {/{n;p}' "$DATA" | cut -d'"' -f2)
+check_get "/api/v1/lists/$FIRST_LIST/tasks?limit=50"
+[[ $(jq '[.items[] | select(.depth > 0)] | length' "$WORK/check.json") -gt 0 ]] || die "the first page of a Projects list has no subtasks"
+FIRST_DISPLAY_CURSOR=$(sed -n '/^display_cursors = {/{n;p}' "$DATA" | cut -d'"' -f2)
+check_get "/api/v1/lists/$FIRST_LIST/tasks?limit=50&cursor=$FIRST_DISPLAY_CURSOR"
+[[ $(jq '.items | length' "$WORK/check.json") == 50 ]] || die "a display page from a built cursor did not have 50 tasks"
 
 # ---------------------------------------------------------------------------------------- measurements
 proc_ticks() { # utime + stime of a process, in clock ticks
@@ -453,7 +497,7 @@ pgbench_run() { # script clients seconds [log]
     local script=$1 clients=$2 seconds=$3 prefix=$WORK/pgbench/$1-c$2 args=() out=$WORK/pgbench/$1-c$2.warmup
     if [[ ${4:-} == log ]]; then args=(-l --log-prefix "$prefix"); out=$prefix.out; fi
     "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U todo -n -M prepared -c "$clients" -j "$(min "$clients" "$(nproc)")" \
-        -T "$seconds" -D users="$USERS" -D tasks="$TASKS_PER_USER" -D base="$BASE_EPOCH" "${args[@]}" \
+        -T "$seconds" -D users="$USERS" -D tasks="$TASKS_PER_USER" -D base="$BASE_EPOCH" -D projects="$PROJECTS" "${args[@]}" \
         -f "$SQL_DIR/pgbench/$script.sql" todo >"$out" 2>&1
 }
 

@@ -21,7 +21,7 @@ def errors: (.socket_errors | .connect + .read + .write + .timeout) as $sock
           end;
 def pct: if . == null then "–" else (. * 100 | round | tostring) + " %" end;
 def equivalent: {get: "by_id", list: "first_page", keyset: "keyset", list1000: "list_1000", filter: "filtered",
-                 create: "insert"}[.];
+                 create: "insert", display: "display", move: "move"}[.];
 '
 
 api_table() {
@@ -99,7 +99,10 @@ m() { jq -r "$1" "$META"; }
     echo "Scenarios: \`get\` GET /api/v1/tasks/{id}; \`list\` first page of 50; \`keyset\` a page of 50 after a cursor;"
     echo "\`list1000\` limit=1000; \`filter\` status and priority; \`create\` POST; \`toggle\` PATCH …/complete; \`put\` PUT;"
     echo "\`delete_create\` DELETE of a task the thread created, then POST, alternating; \`me\` GET /api/v1/auth/me;"
-    echo "\`mix\` 60 % list, 20 % get, 10 % create, 5 % merge patch, 5 % delete."
+    echo "\`mix\` 60 % list, 20 % get, 10 % create, 5 % merge patch, 5 % delete;"
+    echo "\`display\` GET /api/v1/lists/{id}/tasks?limit=50, a page of a Projects list (subtasks, 4 levels) in display"
+    echo "order, 1 in 10 the first page, the others after a cursor; \`move\` POST /api/v1/tasks/{id}/move of a Projects task"
+    echo "after or before (alternately) a random sibling."
     jq -rs '[.[] | select(.kind == "api" and .phase == "measure" and .open_run)][]
         | "\"\(.scenario) (open connections)\" holds \(.conns) keep-alive connections open at once"
           + (if .established_midway then " (the server had \(.established_midway) established half-way through)" else "" end) + "."' "$RESULTS"

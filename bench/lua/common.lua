@@ -27,6 +27,11 @@ function M.id(u)
     return ids[math.random(#ids)]
 end
 
+-- The whole data file (tokens, ids, cursors, the Projects lists), for scenarios that need more than the above.
+function M.data()
+    return D
+end
+
 function M.cursor(u)
     local cursors = D.cursors[u]
     return cursors[math.random(#cursors)]

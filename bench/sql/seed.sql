@@ -1,13 +1,23 @@
--- Bench data set: :users users x :tasks tasks each, with tags, mixed priorities, due dates, a third completed.
+-- Bench data set: :users users x :tasks tasks each, with tags, mixed priorities, due dates, a third completed, all in
+-- their Inbox; and per user a second list, "Projects", of :projects top-level tasks with subtasks up to 4 levels
+-- deep (bench/sql/tree-list.sql: 300 top-level tasks make 1,200 tasks), all older than the Inbox's tasks, so the
+-- pages of GET /api/v1/tasks (newest first) read the same rows as without it.
 -- Run by bench/run.sh through psql after the server's Flyway migrations created the schema.
--- psql variables: users, tasks, base (epoch seconds; created_at and due dates are computed from it).
+-- psql variables: users, tasks, base (epoch seconds; created_at and due dates are computed from it), projects
+-- (default 300; 0: no Projects list).
 --
 -- Everything is deterministic, so pgbench scripts can address rows without reading them first:
 --   user id     'bench-user-' || u                                   (u = 1..users)
 --   task id     md5('bench-task-' || u || '-' || n)::uuid            (n = 1..tasks)
 --   created_at  to_timestamp(base) - n * 47 min - u s - ((n * 7919) % 1000000) us  (n = 1 is the newest)
 --   tag id      md5('bench-tag-' || u || '-' || k)::uuid             (k = 0..7)
+--   Projects    list md5('bench-projects-' || u)::uuid, tasks md5('bench-projects-' || u || '-' || label)::uuid
+--               (label 'p', 'p.i', 'p.i.j', 'p.i.j.k': see tree-list.sql)
 \set ON_ERROR_STOP on
+\if :{?projects}
+\else
+\set projects 300
+\endif
 SET synchronous_commit = off;
 SET maintenance_work_mem = '256MB';
 SET work_mem = '64MB';
@@ -66,6 +76,18 @@ UNION ALL
 SELECT 'bench-user-' || u, md5('bench-task-' || u || '-' || n)::uuid, md5('bench-tag-' || u || '-' || ((n / 5 + 3) % 8))::uuid
 FROM generate_series(1, :users) AS u, generate_series(1, :tasks) AS n
 WHERE n % 5 = 0 AND (n % 4 = 0 OR (n / 5 + 3) % 8 <> n % 8);
+
+-- The Projects list: display order and moves (subtasks, sort paths).
+SELECT :projects > 0 AS has_projects \gset
+\if :has_projects
+\set tree_key projects
+\set tree_name Projects
+\set tree_list_position a1
+\set tree_users :users
+\set tree_top :projects
+\set tree_done_tenths 3
+\ir tree-list.sql
+\endif
 
 COMMIT;
 
