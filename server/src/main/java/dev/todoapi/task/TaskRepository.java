@@ -222,19 +222,26 @@ class TaskRepository {
     }
 
     /**
-     * Row-locks these tasks (those that exist) and the subtree below {@code subtreeOf}, in id order: writers that lock
-     * the tasks they touch this way wait for each other instead of deadlocking.
+     * Row-locks these tasks (those that exist) and the subtree below {@code subtreeOf}, in id order, and returns where
+     * the named ones are now (id, list, parent, position, sort path): writers that lock the tasks they touch this way
+     * wait for each other instead of deadlocking.
      */
-    void lockInOrder(String userId, java.util.Collection<UUID> taskIds, @Nullable TasksRecord subtreeOf) {
+    Map<UUID, TasksRecord> lockInOrder(String userId, java.util.Collection<UUID> taskIds, @Nullable TasksRecord subtreeOf) {
         Condition subtree = subtreeOf == null ? DSL.noCondition()
                 : TASKS.LIST_ID.eq(subtreeOf.getListId()).and(TASKS.SORT_PATH.ge(subtreeOf.getSortPath()))
                         .and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(subtreeOf.getSortPath())));
-        db.select(TASKS.ID).from(TASKS)
+        Map<UUID, TasksRecord> named = new HashMap<>();
+        for (TasksRecord row : db.select(TASKS.ID, TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH).from(TASKS)
                 .where(TASKS.USER_ID.eq(userId))
                 .and(subtreeOf == null ? TASKS.ID.in(taskIds) : TASKS.ID.in(taskIds).or(subtree))
                 .orderBy(TASKS.ID)
                 .forUpdate()
-                .fetch();
+                .fetchInto(TASKS)) {
+            if (taskIds.contains(row.getId())) {
+                named.put(row.getId(), row);
+            }
+        }
+        return named;
     }
 
     /**
@@ -265,6 +272,27 @@ class TaskRepository {
                 .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(to))
                 .forUpdate().skipLocked()
                 .fetch().size();
+    }
+
+    /**
+     * Whether the task {@code parentId} names, or one of its ancestors up to {@code levels} levels, is completed: a
+     * scalar subquery per level, each pinned to the user (null when there is no such task).
+     */
+    private static Field<Boolean> completedAbove(Field<String> user, Field<UUID> parentId, int levels) {
+        var ancestor = TASKS.as("ancestor" + levels);
+        Condition completed = ancestor.COMPLETED.isTrue();
+        if (levels > 1) {
+            completed = completed.or(DSL.coalesce(completedAbove(user, ancestor.PARENT_ID, levels - 1), DSL.inline(false)).isTrue());
+        }
+        return DSL.field(DSL.select(DSL.field(completed)).from(ancestor)
+                .where(ancestor.USER_ID.eq(user), ancestor.ID.eq(parentId)));
+    }
+
+    /** Where these tasks are (id, list, parent, position, sort path), without their tags or counts. */
+    List<TasksRecord> placesOf(String userId, java.util.Collection<UUID> taskIds) {
+        return db.select(TASKS.ID, TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH).from(TASKS)
+                .where(TASKS.USER_ID.eq(userId), TASKS.ID.in(taskIds))
+                .fetchInto(TASKS);
     }
 
     /** Moves a task with its subtree (see {@link TaskTree#moveSubtree}). */
@@ -300,23 +328,17 @@ class TaskRepository {
             where.add(TASKS.SORT_PATH.gt(afterPath));
         }
         where.add(status.condition());
-        org.jooq.Table<?> from = TASKS;
         if (status == TaskQuery.Status.PENDING) {
-            var p1 = TASKS.as("ancestor1");
-            var p2 = TASKS.as("ancestor2");
-            var p3 = TASKS.as("ancestor3");
-            from = TASKS
-                    .leftJoin(p1).on(p1.USER_ID.eq(user), p1.LIST_ID.eq(listId), p1.ID.eq(TASKS.PARENT_ID))
-                    .leftJoin(p2).on(p2.USER_ID.eq(user), p2.LIST_ID.eq(listId), p2.ID.eq(p1.PARENT_ID))
-                    .leftJoin(p3).on(p3.USER_ID.eq(user), p3.LIST_ID.eq(listId), p3.ID.eq(p2.PARENT_ID));
-            where.add(p1.COMPLETED.isNull().or(p1.COMPLETED.isFalse()));
-            where.add(p2.COMPLETED.isNull().or(p2.COMPLETED.isFalse()));
-            where.add(p3.COMPLETED.isNull().or(p3.COMPLETED.isFalse()));
+            // Leave out tasks under a completed one: a scalar subquery per ancestor level (at most 3), run only for the
+            // open tasks the index walk yields, so the plan stays an ordered walk that stops at the page's end
+            // whatever the planner believes about the list's size (joins here were planned as a hash join and sort).
+            where.add(TASKS.PARENT_ID.isNull().or(DSL.coalesce(completedAbove(user, TASKS.PARENT_ID, Tasks.MAX_DEPTH - 1),
+                    DSL.inline(false)).isFalse()));
         }
         String shape = "task.display." + status + (afterPath == null ? ".first" : ".next");
         return rendered.of(shape, db.select(TASKS.fields())
                         .select(tags, subtaskCount(user, false), subtaskCount(user, true))
-                        .from(from)
+                        .from(TASKS)
                         .where(where)
                         .orderBy(TASKS.SORT_PATH)
                         .limit(limit + 1))

@@ -79,14 +79,14 @@ public final class TaskTree {
         String to = path(parentPath, position);
         Field<Boolean> isTask = TASKS.ID.eq(task.getId());
         Field<Boolean> changes = DSL.or(TASKS.ID.eq(task.getId()), TASKS.LIST_ID.ne(toList));
-        OffsetDateTime now = OffsetDateTime.now();
+        Field<OffsetDateTime> now = DSL.currentOffsetDateTime();
         var rows = db.update(TASKS)
                 .set(TASKS.LIST_ID, toList)
                 .set(TASKS.SORT_PATH, DSL.val(to).concat(DSL.substring(TASKS.SORT_PATH, DSL.val(from.length() + 1))))
                 .set(TASKS.PARENT_ID, DSL.when(isTask, DSL.val(parentId, TASKS.PARENT_ID)).otherwise(TASKS.PARENT_ID))
                 .set(TASKS.POSITION, DSL.when(isTask, DSL.val(position)).otherwise(TASKS.POSITION))
                 .set(TASKS.VERSION, DSL.when(changes, TASKS.VERSION.plus(1)).otherwise(TASKS.VERSION))
-                .set(TASKS.UPDATED_AT, DSL.when(changes, DSL.val(now)).otherwise(TASKS.UPDATED_AT))
+                .set(TASKS.UPDATED_AT, DSL.when(changes, now).otherwise(TASKS.UPDATED_AT))
                 .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
                         TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(subtreeEnd(from)))
                 .returning()

@@ -385,33 +385,39 @@ public class Tasks {
             throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
         }
         UUID siblingId = move.afterId() != null ? move.afterId() : move.beforeId();
-        // The task rows a move locks, locked first and in id order, so that two moves naming each other's tasks
-        // wait for one another instead of deadlocking (the sibling's parent is the place of an after/before move).
-        // The moved task's subtree is locked with them (the move rewrites its paths).
-        java.util.Set<UUID> rows = new java.util.TreeSet<>();
-        rows.add(taskId);
+        String siblingField = move.afterId() != null ? "after_id" : "before_id";
+        if (siblingId != null && siblingId.equals(taskId)) {
+            throw ApiException.validation(siblingField, "INVALID_VALUE", "must be another task than the one moved");
+        }
+        // The task rows a move touches (the task and its subtree, the sibling, the new parent or the sibling's) are
+        // locked first, in one statement, in id order, so that two moves naming each other's tasks wait for one
+        // another instead of deadlocking; where they are comes from reading them unlocked first.
+        java.util.Set<UUID> named = new java.util.TreeSet<>();
+        named.add(taskId);
         if (siblingId != null) {
-            rows.add(siblingId);
-            tasks.find(userId, siblingId).map(view -> view.task().getParentId()).ifPresent(rows::add);
+            named.add(siblingId);
         }
         if (move.parentId() != null) {
-            rows.add(move.parentId());
+            named.add(move.parentId());
         }
-        tasks.lockInOrder(userId, rows, tasks.find(userId, taskId).map(TaskView::task).orElse(null));
+        Map<UUID, TasksRecord> before = new HashMap<>();
+        tasks.placesOf(userId, named).forEach(row -> before.put(row.getId(), row));
+        UUID place = siblingId != null ? parentIn(before.get(siblingId))
+                : move.parentId() == null && move.listId() == null ? parentIn(before.get(taskId)) : null;
+        if (place != null) {
+            named.add(place);
+        }
+        Map<UUID, TasksRecord> places = tasks.lockInOrder(userId, named, before.get(taskId));
         TaskView current = locked(userId, taskId, ifMatch);
         TasksRecord task = current.task();
-        String siblingField = move.afterId() != null ? "after_id" : "before_id";
         UUID listId;
         UUID parentId;
         TasksRecord sibling = null;
-        TasksRecord parent = null;
         if (siblingId != null) {
-            if (siblingId.equals(taskId)) {
-                throw ApiException.validation(siblingField, "INVALID_VALUE", "must be another task than the one moved");
+            sibling = places.get(siblingId);
+            if (sibling == null) {
+                throw ApiException.validation(siblingField, "TASK_NOT_FOUND", "is not one of your tasks");
             }
-            sibling = tasks.lock(userId, siblingId)
-                    .orElseThrow(() -> ApiException.validation(siblingField, "TASK_NOT_FOUND", "is not one of your tasks"))
-                    .task();
             listId = sibling.getListId();
             parentId = sibling.getParentId();
             if ((move.listId() != null && !move.listId().equals(listId))
@@ -420,9 +426,10 @@ public class Tasks {
             }
         } else if (move.parentId() != null) {
             parentId = move.parentId();
-            parent = tasks.lock(userId, parentId)
-                    .orElseThrow(() -> ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks"))
-                    .task();
+            TasksRecord parent = places.get(parentId);
+            if (parent == null) {
+                throw ApiException.validation("parent_id", "TASK_NOT_FOUND", "is not one of your tasks");
+            }
             listId = parent.getListId();
             if (move.listId() != null && !move.listId().equals(listId)) {
                 throw ApiException.validation("list_id", "LIST_MISMATCH", "must be the parent's list (or left out)");
@@ -440,7 +447,9 @@ public class Tasks {
         if (parentId != null && !java.util.Objects.equals(parentId, task.getParentId())) {
             checkNewParent(userId, task, parentId);
         }
-        String parentPath = lockPlace(userId, listId, parentId);
+        // The place: the parent (locked above when the move named it or its child; else locked now), or the list.
+        String parentPath = parentId != null && places.containsKey(parentId) ? places.get(parentId).getSortPath()
+                : lockPlace(userId, listId, parentId);
         String low;
         String high;
         if (sibling == null) {
@@ -466,6 +475,10 @@ public class Tasks {
         }
         TasksRecord saved = tasks.moveSubtree(userId, task, listId, parentId, position, parentPath);
         return new TaskView(saved, current.tags(), null, current.subtaskCount(), current.openSubtaskCount());
+    }
+
+    private static @Nullable UUID parentIn(@Nullable TasksRecord row) {
+        return row == null ? null : row.getParentId();
     }
 
     /** The new parent is the user's, not the task or below it, and the task's subtree fits under it. */
