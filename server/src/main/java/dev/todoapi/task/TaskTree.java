@@ -79,7 +79,10 @@ public final class TaskTree {
         String to = path(parentPath, position);
         Field<Boolean> isTask = TASKS.ID.eq(task.getId());
         Field<Boolean> changes = DSL.or(TASKS.ID.eq(task.getId()), TASKS.LIST_ID.ne(toList));
-        Field<OffsetDateTime> now = DSL.currentOffsetDateTime();
+        // The time as an inline literal (a constant when parsed), not current_timestamp nor a cast bind value: Citus
+        // refuses non-immutable functions inside CASE in an UPDATE, and a cast of text to timestamptz is one
+        // ("non-IMMUTABLE functions are not allowed in CASE or COALESCE statements", found by ops/citus/drill.sh).
+        Field<OffsetDateTime> now = DSL.inline(OffsetDateTime.now(), org.jooq.impl.SQLDataType.TIMESTAMPWITHTIMEZONE);
         var rows = db.update(TASKS)
                 .set(TASKS.LIST_ID, toList)
                 .set(TASKS.SORT_PATH, DSL.val(to).concat(DSL.substring(TASKS.SORT_PATH, DSL.val(from.length() + 1))))
