@@ -124,6 +124,9 @@ for s in $PGBENCH_SCRIPTS; do [[ -f $SQL_DIR/pgbench/$s.sql ]] || die "unknown p
 # ---------------------------------------------------------------------------------------------- tools
 if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=$(command -v java || true); fi
 [[ -n $JAVA ]] || die "no java: set JAVA_HOME to a JDK 21+"
+JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}')
+[[ ${JAVA_FEATURE:-0} =~ ^[0-9]+$ ]] && ((JAVA_FEATURE >= 21)) ||
+    die "$JAVA is Java ${JAVA_FEATURE:-?}; the server needs 21+: set JAVA_HOME to a JDK 21+ (before seeding anything)"
 if [[ -z ${PG_BIN:-} ]]; then
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
     [[ -n $PG_BIN ]] || PG_BIN=$(pg_config --bindir 2>/dev/null || true)

@@ -99,7 +99,27 @@ class MigrationsTest {
                 MigrationsTest::seedV6Siblings, MigrationsTest::verifyPositions),
                 new UpgradeScenario(
                 "V7 -> latest gives every task its sort path (the positions from its root), so a list sorts depth-first", "7",
-                MigrationsTest::seedV7Tree, MigrationsTest::verifySortPaths));
+                MigrationsTest::seedV7Tree, MigrationsTest::verifySortPaths),
+                new UpgradeScenario(
+                "V8 -> latest keeps every row, as change 0 of the feed (a full sync returns it), with no tombstones", "8",
+                MigrationsTest::seedV8, c -> assertThat(row(c, "SELECT string_agg(title || '=' || sort_path || '@' || change_seq, ','"
+                        + " ORDER BY sort_path), (SELECT string_agg(name || '@' || change_seq, ',') FROM lists),"
+                        + " (SELECT string_agg(name || '@' || change_seq, ',') FROM tags),"
+                        + " (SELECT count(*) FROM tombstones)::text, (SELECT count(*) FROM change_counters)::text FROM tasks"))
+                        .containsExactly("A=a0@0,A1=a0/a0@0,B=a1@0", "Inbox@0", "home@0", "0", "0")));
+    }
+
+    static void seedV8(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO users (id, email, password_hash) VALUES ('user-9', 'nine@example.com', 'hash')");
+            st.executeUpdate("INSERT INTO lists (user_id, id, name, position, is_default) VALUES ('user-9', md5('l9')::uuid, 'Inbox', 'a0', true)");
+            st.executeUpdate("INSERT INTO tags (user_id, id, name) VALUES ('user-9', md5('g9')::uuid, 'home')");
+            st.executeUpdate("INSERT INTO tasks (user_id, id, list_id, position, sort_path, title) VALUES"
+                    + " ('user-9', md5('a')::uuid, md5('l9')::uuid, 'a0', 'a0', 'A'), ('user-9', md5('b')::uuid, md5('l9')::uuid, 'a1', 'a1', 'B')");
+            st.executeUpdate("INSERT INTO tasks (user_id, list_id, parent_id, position, sort_path, title) VALUES"
+                    + " ('user-9', md5('l9')::uuid, md5('a')::uuid, 'a0', 'a0/a0', 'A1')");
+            st.executeUpdate("INSERT INTO task_tags (user_id, task_id, tag_id) VALUES ('user-9', md5('a')::uuid, md5('g9')::uuid)");
+        }
     }
 
     /** Two users' trees four levels deep, in two lists, with sibling keys that are prefixes of each other. */

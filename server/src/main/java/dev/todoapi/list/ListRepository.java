@@ -32,13 +32,20 @@ class ListRepository {
 
     private final DSLContext db;
 
-    ListRepository(DSLContext db) {
+    private final dev.todoapi.sync.ChangeLog changes;
+
+    ListRepository(DSLContext db, dev.todoapi.sync.ChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     /** The user's lists in manual order, with their counts (one statement). */
     List<ListWithCounts> all(String userId) {
         return withCounts(userId, DSL.noCondition()).fetch(ListRepository::toListWithCounts);
+    }
+
+    List<ListWithCounts> byIds(String userId, java.util.Collection<UUID> listIds) {
+        return withCounts(userId, LISTS.ID.in(listIds)).fetch(ListRepository::toListWithCounts);
     }
 
     Optional<ListWithCounts> find(String userId, UUID listId) {
@@ -85,6 +92,7 @@ class ListRepository {
                 .set(LISTS.COLOR, color)
                 .set(LISTS.POSITION, position)
                 .set(LISTS.IS_DEFAULT, isDefault)
+                .set(LISTS.CHANGE_SEQ, changes.seq(userId))
                 .returning()
                 .fetchSingle();
     }
@@ -95,6 +103,7 @@ class ListRepository {
                 .set(LISTS.COLOR, list.getColor())
                 .set(LISTS.VERSION, LISTS.VERSION.plus(1))
                 .set(LISTS.UPDATED_AT, OffsetDateTime.now())
+                .set(LISTS.CHANGE_SEQ, changes.seq(list.getUserId()))
                 .where(LISTS.USER_ID.eq(list.getUserId()), LISTS.ID.eq(list.getId()))
                 .execute();
     }
@@ -118,6 +127,7 @@ class ListRepository {
                 .set(LISTS.POSITION, position)
                 .set(LISTS.VERSION, LISTS.VERSION.plus(1))
                 .set(LISTS.UPDATED_AT, OffsetDateTime.now())
+                .set(LISTS.CHANGE_SEQ, changes.seq(userId))
                 .where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId))
                 .execute();
     }
@@ -143,11 +153,19 @@ class ListRepository {
 
     /** Puts a top-level task, with its subtree, into a list at a position. */
     void placeTask(String userId, TasksRecord task, UUID listId, String position) {
-        TaskTree.moveSubtree(db, userId, task, listId, null, position, null);
+        TaskTree.moveSubtree(db, changes, userId, task, listId, null, position, null);
     }
 
-    /** Deletes the list; its tasks (and their tags' links) cascade. */
+    /** Deletes the list; its tasks (and their tags' links) cascade. Tombstones for all; their tags are stamped. */
     void delete(String userId, UUID listId) {
+        List<UUID> taskIds = db.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId)).fetch(TASKS.ID);
+        if (!taskIds.isEmpty()) {
+            changes.touchTags(userId, db.selectDistinct(dev.todoapi.db.jooq.Tables.TASK_TAGS.TAG_ID).from(dev.todoapi.db.jooq.Tables.TASK_TAGS)
+                    .where(dev.todoapi.db.jooq.Tables.TASK_TAGS.USER_ID.eq(userId), dev.todoapi.db.jooq.Tables.TASK_TAGS.TASK_ID.in(taskIds))
+                    .fetch(dev.todoapi.db.jooq.Tables.TASK_TAGS.TAG_ID));
+            changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, taskIds);
+        }
+        changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.LIST, List.of(listId));
         db.deleteFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).execute();
     }
 }

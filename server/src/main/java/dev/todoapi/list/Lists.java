@@ -28,8 +28,11 @@ public class Lists {
 
     private final ListRepository lists;
 
-    Lists(ListRepository lists) {
+    private final dev.todoapi.sync.ChangeLog changeLog;
+
+    Lists(ListRepository lists, dev.todoapi.sync.ChangeLog changeLog) {
         this.lists = lists;
+        this.changeLog = changeLog;
     }
 
     /** The new user's Inbox; call in the transaction that creates the user. */
@@ -46,6 +49,15 @@ public class Lists {
     @Transactional
     public Optional<UUID> lockForPlacing(String userId, @Nullable UUID listId) {
         return (listId == null ? lists.lockDefault(userId) : lists.lock(userId, listId)).map(ListsRecord::getId);
+    }
+
+    /** These lists as the contract shows them, by id (those the user has); for the change feed. */
+    public java.util.Map<UUID, dev.todoapi.api.model.TodoList> representations(String userId, java.util.Collection<UUID> listIds) {
+        java.util.Map<UUID, dev.todoapi.api.model.TodoList> byId = new java.util.HashMap<>();
+        if (!listIds.isEmpty()) {
+            lists.byIds(userId, listIds).forEach(row -> byId.put(row.list().getId(), ListController.list(row)));
+        }
+        return byId;
     }
 
     /** Whether the user has this list (one statement, no transaction). */
@@ -65,6 +77,7 @@ public class Lists {
 
     @Transactional
     public ListRepository.ListWithCounts create(String userId, String name, @Nullable String color) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         String trimmed = name(name);
         lists.lockDefault(userId); // one create of this user at a time: each takes the position after the last
         if (lists.count(userId) >= MAX_LISTS) {
@@ -78,6 +91,7 @@ public class Lists {
 
     @Transactional
     public ListRepository.ListWithCounts update(String userId, UUID listId, Changes changes, @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         ListsRecord list = lists.lock(userId, listId).orElseThrow(() -> notFound(listId));
         ETags.checkIfMatch(ifMatch, list.getVersion());
         if (changes.nameSet()) {
@@ -103,6 +117,7 @@ public class Lists {
     @Transactional
     public ListRepository.ListWithCounts move(String userId, UUID listId, @Nullable UUID afterId, @Nullable UUID beforeId,
             @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         if (afterId != null && beforeId != null) {
             throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
         }
@@ -131,6 +146,7 @@ public class Lists {
     /** Deletes the list and its tasks, or moves its tasks to {@code moveTasksTo} first; one transaction. */
     @Transactional
     public void delete(String userId, UUID listId, @Nullable String ifMatch, @Nullable UUID moveTasksTo) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         ListsRecord list = lists.lock(userId, listId).orElseThrow(() -> notFound(listId));
         ETags.checkIfMatch(ifMatch, list.getVersion());
         if (list.getIsDefault()) {

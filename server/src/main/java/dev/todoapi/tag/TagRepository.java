@@ -37,7 +37,10 @@ public class TagRepository {
     private final DSLContext db;
     private final RenderedSql.Prepared byLowerNames;
 
-    TagRepository(DSLContext db, RenderedSql rendered) {
+    private final dev.todoapi.sync.ChangeLog changes;
+
+    TagRepository(DSLContext db, RenderedSql rendered, dev.todoapi.sync.ChangeLog changes) {
+        this.changes = changes;
         this.db = db;
         this.byLowerNames = rendered.prepare(db.selectFrom(TAGS).where(
                 TAGS.USER_ID.eq(DSL.param("user_id", String.class)),
@@ -46,6 +49,10 @@ public class TagRepository {
 
     List<TagWithCount> listWithCounts(String userId) {
         return withCounts(userId, DSL.noCondition()).fetch(this::toTagWithCount);
+    }
+
+    List<TagWithCount> byIds(String userId, Collection<UUID> tagIds) {
+        return withCounts(userId, TAGS.ID.in(tagIds)).fetch(this::toTagWithCount);
     }
 
     Optional<TagWithCount> findWithCount(String userId, UUID tagId) {
@@ -73,6 +80,7 @@ public class TagRepository {
                 .set(TAGS.USER_ID, userId)
                 .set(TAGS.NAME, name)
                 .set(TAGS.COLOR, color)
+                .set(TAGS.CHANGE_SEQ, changes.seq(userId))
                 .returning()
                 .fetchSingle();
     }
@@ -86,11 +94,13 @@ public class TagRepository {
                 .set(TAGS.NAME, tag.getName())
                 .set(TAGS.COLOR, tag.getColor())
                 .set(TAGS.UPDATED_AT, OffsetDateTime.now())
+                .set(TAGS.CHANGE_SEQ, changes.seq(tag.getUserId()))
                 .where(TAGS.USER_ID.eq(tag.getUserId()), TAGS.ID.eq(tag.getId()))
                 .execute();
     }
 
     boolean delete(String userId, UUID tagId) {
+        changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.TAG, List.of(tagId));
         return db.deleteFrom(TAGS).where(TAGS.USER_ID.eq(userId), TAGS.ID.eq(tagId)).execute() == 1;
     }
 
@@ -99,6 +109,7 @@ public class TagRepository {
         db.update(TASKS)
                 .set(TASKS.VERSION, TASKS.VERSION.plus(1))
                 .set(TASKS.UPDATED_AT, OffsetDateTime.now())
+                .set(TASKS.CHANGE_SEQ, changes.seq(userId))
                 .where(TASKS.USER_ID.eq(userId))
                 .and(TASKS.ID.in(DSL.select(TASK_TAGS.TASK_ID).from(TASK_TAGS)
                         .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TAG_ID.eq(tagId))))
@@ -121,9 +132,10 @@ public class TagRepository {
         List<String> missing = byLowerName.entrySet().stream()
                 .filter(e -> !found.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
         if (!missing.isEmpty()) {
-            var insert = db.insertInto(TAGS, TAGS.USER_ID, TAGS.NAME);
+            var insert = db.insertInto(TAGS, TAGS.USER_ID, TAGS.NAME, TAGS.CHANGE_SEQ);
+            long seq = changes.seq(userId);
             for (String name : missing) {
-                insert = insert.values(userId, name);
+                insert = insert.values(userId, name, seq);
             }
             // A concurrent request may create the same tag: keep whichever won, then read it back.
             insert.onConflictDoNothing().execute();
@@ -147,7 +159,9 @@ public class TagRepository {
 
     /** Makes these the task's tags. */
     public void setTagsOfTask(String userId, UUID taskId, List<TagsRecord> tags) {
-        db.deleteFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(taskId)).execute();
+        // The tags it loses count one open task less (those it keeps or gains are stamped with the task).
+        changes.touchTags(userId, db.deleteFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.eq(taskId))
+                .returning(TASK_TAGS.TAG_ID).fetch(TASK_TAGS.TAG_ID));
         tagNewTask(userId, taskId, tags);
     }
 

@@ -19,13 +19,25 @@ public class Tags {
 
     private final TagRepository tags;
 
-    Tags(TagRepository tags) {
+    private final dev.todoapi.sync.ChangeLog changeLog;
+
+    Tags(TagRepository tags, dev.todoapi.sync.ChangeLog changeLog) {
         this.tags = tags;
+        this.changeLog = changeLog;
     }
 
     @Transactional(readOnly = true)
     public List<TagRepository.TagWithCount> list(String userId) {
         return tags.listWithCounts(userId);
+    }
+
+    /** These tags as the contract shows them, by id (those the user has); for the change feed. */
+    public java.util.Map<UUID, dev.todoapi.api.model.Tag> representations(String userId, java.util.Collection<UUID> tagIds) {
+        java.util.Map<UUID, dev.todoapi.api.model.Tag> byId = new java.util.HashMap<>();
+        if (!tagIds.isEmpty()) {
+            tags.byIds(userId, tagIds).forEach(row -> byId.put(row.tag().getId(), TagController.tag(row)));
+        }
+        return byId;
     }
 
     @Transactional(readOnly = true)
@@ -35,6 +47,7 @@ public class Tags {
 
     @Transactional
     public TagRepository.TagWithCount create(String userId, String name, @Nullable String color) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         String trimmed = TagNames.normalize(name, "name");
         TagsRecord tag;
         try {
@@ -47,6 +60,7 @@ public class Tags {
 
     @Transactional
     public TagRepository.TagWithCount update(String userId, UUID tagId, Changes changes) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         TagsRecord tag = tags.lock(userId, tagId).orElseThrow(() -> notFound(tagId));
         if (changes.nameSet()) {
             if (changes.name() == null) {
@@ -71,6 +85,7 @@ public class Tags {
     /** Deletes the tag; it disappears from its tasks, which count as changed. */
     @Transactional
     public void delete(String userId, UUID tagId) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         tags.lock(userId, tagId).orElseThrow(() -> notFound(tagId));
         tags.touchTasksOf(userId, tagId);
         tags.delete(userId, tagId);

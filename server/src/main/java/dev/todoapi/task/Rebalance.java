@@ -40,10 +40,12 @@ class Rebalance {
 
     private final TaskRepository tasks;
     private final DSLContext db;
+    private final dev.todoapi.sync.ChangeLog changes;
 
-    Rebalance(TaskRepository tasks, DSLContext db) {
+    Rebalance(TaskRepository tasks, DSLContext db, dev.todoapi.sync.ChangeLog changes) {
         this.tasks = tasks;
         this.db = db;
+        this.changes = changes;
     }
 
     /**
@@ -114,7 +116,7 @@ class Rebalance {
         for (List<Integer> pass : List.of(down, up)) {
             for (int i : pass) {
                 TasksRecord sibling = window.siblings().get(i);
-                TaskTree.moveSubtree(db, userId, sibling, listId, parentId, keys.get(i), parentPath);
+                TaskTree.moveSubtree(db, changes, userId, sibling, listId, parentId, keys.get(i), parentPath);
             }
         }
         return Optional.of(new Gap(low == null ? null : Objects.requireNonNull(newKeyOf.get(low)),

@@ -81,7 +81,7 @@ class TaskRepository {
     private static final Field<String> USER_PARAM = DSL.param("user_id", String.class);
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
-    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
+    private static final List<Field<?>> WRITABLE = List.of(TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH, TASKS.CHANGE_SEQ, TASKS.TITLE, TASKS.DESCRIPTION, TASKS.PRIORITY,
             TASKS.DUE_DATE, TASKS.RECURRENCE_RULE, TASKS.COMPLETED, TASKS.COMPLETED_AT, TASKS.NEXT_OCCURRENCE_CREATED);
 
     private final DSLContext db;
@@ -92,7 +92,10 @@ class TaskRepository {
     private final RenderedSql.Prepared insert;
     private final RenderedSql.Prepared update;
 
-    TaskRepository(DSLContext db, RenderedSql rendered) {
+    private final dev.todoapi.sync.ChangeLog changes;
+
+    TaskRepository(DSLContext db, RenderedSql rendered, dev.todoapi.sync.ChangeLog changes) {
+        this.changes = changes;
         this.db = db;
         this.rendered = rendered;
         Condition byId = TASKS.USER_ID.eq(DSL.param("user_id", String.class)).and(TASKS.ID.eq(DSL.param("id", UUID.class)));
@@ -129,6 +132,7 @@ class TaskRepository {
     }
 
     TasksRecord insert(TasksRecord task) {
+        task.setChangeSeq(changes.seq(task.getUserId()));
         if (task.getNextOccurrenceCreated() == null) {
             task.setNextOccurrenceCreated(false); // a new task has spawned nothing (the column is NOT NULL)
         }
@@ -140,6 +144,7 @@ class TaskRepository {
 
     /** Writes the locked task's new field values and bumps its version. */
     TasksRecord update(TasksRecord task) {
+        task.setChangeSeq(changes.seq(task.getUserId()));
         List<Object> values = writableValues(task);
         values.add(DSL.val(task.getUserId(), TASKS.USER_ID));
         values.add(DSL.val(task.getId(), TASKS.ID));
@@ -159,8 +164,23 @@ class TaskRepository {
         return DSL.val(task.get(field), field);
     }
 
-    boolean delete(String userId, UUID taskId) {
-        return db.deleteFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(taskId)).execute() == 1;
+    /**
+     * Deletes the task and its subtree (the foreign key cascades), leaving tombstones for all of them and stamping
+     * what counted them: the task's parent, its list, the subtree's tags.
+     */
+    boolean delete(String userId, TasksRecord task) {
+        String path = task.getSortPath();
+        Condition subtree = TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(task.getListId()))
+                .and(TASKS.SORT_PATH.ge(path)).and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(path)));
+        List<UUID> ids = db.select(TASKS.ID).from(TASKS).where(subtree).fetch(TASKS.ID);
+        changes.touchTags(userId, db.selectDistinct(TASK_TAGS.TAG_ID).from(TASK_TAGS)
+                .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch(TASK_TAGS.TAG_ID));
+        if (task.getParentId() != null) {
+            changes.touchTasks(userId, List.of(task.getParentId()));
+        }
+        changes.touchLists(userId, List.of(task.getListId()));
+        changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, ids);
+        return db.deleteFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.ID.eq(task.getId())).execute() == 1;
     }
 
     /** One page of the user's tasks matching the query; fetches one extra row to know whether more follow. */
@@ -176,6 +196,11 @@ class TaskRepository {
                         .orderBy(query.sort().orderBy())
                         .limit(query.limit() + 1))
                 .fetch());
+    }
+
+    /** These tasks (those the user has), with tags and counts. */
+    List<TaskView> byIds(String userId, java.util.Collection<UUID> taskIds) {
+        return withTagsByIds(userId, withTagIds(userId).where(TASKS.USER_ID.eq(userId), TASKS.ID.in(taskIds)).fetch());
     }
 
     /** Every task of the user with this status, newest first (the compatibility list). */
@@ -298,7 +323,7 @@ class TaskRepository {
     /** Moves a task with its subtree (see {@link TaskTree#moveSubtree}). */
     TasksRecord moveSubtree(String userId, TasksRecord task, UUID toList, @Nullable UUID parentId, String position,
             @Nullable String parentPath) {
-        return TaskTree.moveSubtree(db, userId, task, toList, parentId, position, parentPath);
+        return TaskTree.moveSubtree(db, changes, userId, task, toList, parentId, position, parentPath);
     }
 
     /** Levels below the task (0 without subtasks), from the depths of its subtree's paths. */
@@ -372,6 +397,7 @@ class TaskRepository {
                 .set(TASKS.COMPLETED_AT, DSL.currentOffsetDateTime())
                 .set(TASKS.VERSION, TASKS.VERSION.plus(1))
                 .set(TASKS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .set(TASKS.CHANGE_SEQ, changes.seq(userId))
                 .where(TASKS.USER_ID.eq(userId), TASKS.COMPLETED.isFalse(),
                         TASKS.ID.in(DSL.select(BELOW_ID).from(DSL.table(DSL.name("below")))))
                 .execute();

@@ -73,8 +73,8 @@ public final class TaskTree {
      * statement because a subtask's reference to its parent includes the list: the subtree's rows change together.
      * Returns the moved task's new row.
      */
-    public static TasksRecord moveSubtree(DSLContext db, String userId, TasksRecord task, UUID toList,
-            @Nullable UUID parentId, String position, @Nullable String parentPath) {
+    public static TasksRecord moveSubtree(DSLContext db, dev.todoapi.sync.ChangeLog log, String userId, TasksRecord task,
+            UUID toList, @Nullable UUID parentId, String position, @Nullable String parentPath) {
         String from = task.getSortPath();
         String to = path(parentPath, position);
         Field<Boolean> isTask = TASKS.ID.eq(task.getId());
@@ -90,10 +90,16 @@ public final class TaskTree {
                 .set(TASKS.POSITION, DSL.when(isTask, DSL.val(position)).otherwise(TASKS.POSITION))
                 .set(TASKS.VERSION, DSL.when(changes, TASKS.VERSION.plus(1)).otherwise(TASKS.VERSION))
                 .set(TASKS.UPDATED_AT, DSL.when(changes, now).otherwise(TASKS.UPDATED_AT))
+                .set(TASKS.CHANGE_SEQ, DSL.when(changes, DSL.val(log.seq(userId))).otherwise(TASKS.CHANGE_SEQ))
                 .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
                         TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(subtreeEnd(from)))
                 .returning()
                 .fetch();
+        // What counted the task where it was: its old parent and list (the new ones are stamped as its context).
+        if (task.getParentId() != null) {
+            log.touchTasks(userId, java.util.List.of(task.getParentId()));
+        }
+        log.touchLists(userId, java.util.List.of(task.getListId()));
         return rows.stream().filter(row -> row.getId().equals(task.getId())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("The moved task " + task.getId() + " was not updated"));
     }

@@ -72,7 +72,11 @@ public class Tasks {
 
     private final Rebalance rebalance;
 
-    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency, Lists lists, Rebalance rebalance) {
+    private final dev.todoapi.sync.ChangeLog changeLog;
+
+    Tasks(TaskRepository tasks, TagRepository tags, IdempotencyRepository idempotency, Lists lists, Rebalance rebalance,
+            dev.todoapi.sync.ChangeLog changeLog) {
+        this.changeLog = changeLog;
         this.rebalance = rebalance;
         this.lists = lists;
         this.tasks = tasks;
@@ -121,6 +125,15 @@ public class Tasks {
         return new DisplayPage(entries, next);
     }
 
+    /** These tasks as the contract shows them, by id (those the user has); for the change feed. */
+    public Map<UUID, dev.todoapi.api.model.Task> representations(String userId, java.util.Collection<UUID> taskIds) {
+        Map<UUID, dev.todoapi.api.model.Task> byId = new HashMap<>();
+        if (!taskIds.isEmpty()) {
+            tasks.byIds(userId, taskIds).forEach(view -> byId.put(view.task().getId(), TaskRepresentation.of(view)));
+        }
+        return byId;
+    }
+
     public List<TaskView> all(String userId, TaskQuery.Status status) {
         return tasks.all(userId, status);
     }
@@ -135,6 +148,7 @@ public class Tasks {
      */
     @Transactional
     public Created create(String userId, Draft draft, @Nullable Idempotency key, Function<TaskView, String> render) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         if (key != null && !idempotency.claim(userId, key.key(), key.requestHash())) {
             IdempotencyKeysRecord first = idempotency.find(userId, key.key()).orElseThrow();
             if (!Arrays.equals(first.getRequestHash(), key.requestHash())) {
@@ -171,6 +185,7 @@ public class Tasks {
     /** Sets every field from the draft; optional fields it leaves out are cleared. */
     @Transactional
     public TaskView replace(String userId, UUID taskId, Draft draft, @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         TaskView current = locked(userId, taskId, ifMatch);
         TasksRecord task = current.task();
         Draft valid = validate(draft);
@@ -189,6 +204,7 @@ public class Tasks {
     /** Applies a merge patch: present fields are set, null clears, absent fields stay. */
     @Transactional
     public TaskView patch(String userId, UUID taskId, Changes changes, @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         TaskView current = locked(userId, taskId, ifMatch);
         if (changes.isEmpty()) {
             return current;
@@ -225,19 +241,21 @@ public class Tasks {
 
     @Transactional
     public TaskView toggle(String userId, UUID taskId, @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         TaskView current = locked(userId, taskId, ifMatch);
         return complete(userId, current, !current.task().getCompleted());
     }
 
     @Transactional
     public TaskView setCompleted(String userId, UUID taskId, boolean completed) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         return complete(userId, locked(userId, taskId, null), completed);
     }
 
     @Transactional
     public void delete(String userId, UUID taskId, @Nullable String ifMatch) {
-        locked(userId, taskId, ifMatch);
-        tasks.delete(userId, taskId);
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
+        tasks.delete(userId, locked(userId, taskId, ifMatch).task());
     }
 
     private TaskView complete(String userId, TaskView current, boolean completed) {
@@ -381,6 +399,7 @@ public class Tasks {
      */
     @Transactional
     public TaskView move(String userId, UUID taskId, Move move, @Nullable String ifMatch) {
+        changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order
         if (move.afterId() != null && move.beforeId() != null) {
             throw ApiException.validation("before_id", "INVALID_VALUE", "give after_id or before_id, not both");
         }

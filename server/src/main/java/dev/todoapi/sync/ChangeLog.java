@@ -1,0 +1,193 @@
+package dev.todoapi.sync;
+
+import static dev.todoapi.db.jooq.Tables.CHANGE_COUNTERS;
+import static dev.todoapi.db.jooq.Tables.LISTS;
+import static dev.todoapi.db.jooq.Tables.TAGS;
+import static dev.todoapi.db.jooq.Tables.TASKS;
+import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
+import static dev.todoapi.db.jooq.Tables.TOMBSTONES;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The one place that records changes, for the change feed (and what will read it: the live stream, webhooks).
+ *
+ * <p>Every write transaction of a user calls {@link #begin} before it locks or writes anything else: that takes the
+ * user's change counter (one row, held to the commit) and gives the transaction its change number. A user's write
+ * transactions therefore run one at a time and get their numbers in commit order: once a reader sees number N
+ * committed, nothing numbered N or less can still commit. Everything the transaction writes is stamped with its
+ * number ({@link #seq}); {@link #deleted} leaves tombstones. Before the commit, whatever shows a count of what
+ * changed is stamped too: the lists, parent tasks and tags of the tasks written (their task, subtask and open
+ * counts may have changed), plus what callers name with {@code touch*} (a task's old list or parent, a tag it lost).
+ */
+@Component
+public class ChangeLog {
+
+    public enum Kind {
+        LIST("list"), TASK("task"), TAG("tag");
+
+        private final String wire;
+
+        Kind(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        static Kind of(String wire) {
+            for (Kind kind : values()) {
+                if (kind.wire.equals(wire)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException(wire);
+        }
+    }
+
+    private final DSLContext db;
+
+    ChangeLog(DSLContext db) {
+        this.db = db;
+    }
+
+    /** What one transaction has recorded for one user. */
+    private final class Pending implements TransactionSynchronization {
+        final String userId;
+        final long seq;
+        final Set<UUID> tasks = new LinkedHashSet<>();
+        final Set<UUID> lists = new LinkedHashSet<>();
+        final Set<UUID> tags = new LinkedHashSet<>();
+
+        Pending(String userId, long seq) {
+            this.userId = userId;
+            this.seq = seq;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            stampContext(this);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(key(userId));
+        }
+    }
+
+    private static String key(String userId) {
+        return "todo.changes:" + userId;
+    }
+
+    /**
+     * Starts recording the user's changes in the current transaction (once; later calls return the same number):
+     * takes the user's change counter. Call it first in a write transaction, before any other lock.
+     */
+    public long begin(String userId) {
+        return pending(userId).seq;
+    }
+
+    /** The current transaction's change number for the user (begins if it hasn't). */
+    public long seq(String userId) {
+        return pending(userId).seq;
+    }
+
+    private Pending pending(String userId) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("Changes are recorded in a transaction");
+        }
+        Pending pending = (Pending) TransactionSynchronizationManager.getResource(key(userId));
+        if (pending == null) {
+            long seq = db.insertInto(CHANGE_COUNTERS, CHANGE_COUNTERS.USER_ID, CHANGE_COUNTERS.SEQ)
+                    .values(userId, 1L)
+                    .onConflict(CHANGE_COUNTERS.USER_ID)
+                    .doUpdate().set(CHANGE_COUNTERS.SEQ, CHANGE_COUNTERS.SEQ.plus(1))
+                    .returning(CHANGE_COUNTERS.SEQ)
+                    .fetchSingle().getSeq();
+            pending = new Pending(userId, seq);
+            TransactionSynchronizationManager.bindResource(key(userId), pending);
+            TransactionSynchronizationManager.registerSynchronization(pending);
+        }
+        return pending;
+    }
+
+    /** These tasks' representations changed without a write of their rows (a parent's counts, a tag's rename). */
+    public void touchTasks(String userId, Collection<UUID> taskIds) {
+        pending(userId).tasks.addAll(taskIds);
+    }
+
+    public void touchLists(String userId, Collection<UUID> listIds) {
+        pending(userId).lists.addAll(listIds);
+    }
+
+    public void touchTags(String userId, Collection<UUID> tagIds) {
+        pending(userId).tags.addAll(tagIds);
+    }
+
+    /** Tombstones for these deleted resources (a resource deleted again, after a restore, gets a new one). */
+    public void deleted(String userId, Kind kind, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        long seq = seq(userId);
+        var insert = db.insertInto(TOMBSTONES, TOMBSTONES.USER_ID, TOMBSTONES.KIND, TOMBSTONES.ID, TOMBSTONES.CHANGE_SEQ);
+        for (UUID id : ids) {
+            insert = insert.values(userId, kind.wire(), id, seq);
+        }
+        insert.onConflict(TOMBSTONES.USER_ID, TOMBSTONES.KIND, TOMBSTONES.ID)
+                .doUpdate()
+                .set(TOMBSTONES.CHANGE_SEQ, DSL.excluded(TOMBSTONES.CHANGE_SEQ))
+                .set(TOMBSTONES.DELETED_AT, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+    /**
+     * Stamps what shows counts of the transaction's writes: the named tasks, lists and tags; the parents, lists and
+     * tags of every task stamped with this number. Each statement is pinned to the user.
+     */
+    private void stampContext(Pending p) {
+        String u = p.userId;
+        long seq = p.seq;
+        if (!p.tasks.isEmpty()) {
+            db.update(TASKS).set(TASKS.CHANGE_SEQ, seq)
+                    .where(TASKS.USER_ID.eq(u), TASKS.ID.in(p.tasks), TASKS.CHANGE_SEQ.ne(seq)).execute();
+        }
+        var changed = TASKS.as("changed");
+        // Parents of the tasks written (their subtask counts).
+        db.update(TASKS).set(TASKS.CHANGE_SEQ, seq)
+                .where(TASKS.USER_ID.eq(u), TASKS.CHANGE_SEQ.ne(seq), TASKS.ID.in(
+                        DSL.select(changed.PARENT_ID).from(changed)
+                                .where(changed.USER_ID.eq(u), changed.CHANGE_SEQ.eq(seq), changed.PARENT_ID.isNotNull())))
+                .execute();
+        // Lists of the tasks written, and the named ones (their task counts).
+        db.update(LISTS).set(LISTS.CHANGE_SEQ, seq)
+                .where(LISTS.USER_ID.eq(u), LISTS.CHANGE_SEQ.ne(seq),
+                        LISTS.ID.in(DSL.select(changed.LIST_ID).from(changed).where(changed.USER_ID.eq(u), changed.CHANGE_SEQ.eq(seq)))
+                                .or(p.lists.isEmpty() ? DSL.falseCondition() : LISTS.ID.in(p.lists)))
+                .execute();
+        // Tags of the tasks written, and the named ones (their open task counts).
+        db.update(TAGS).set(TAGS.CHANGE_SEQ, seq)
+                .where(TAGS.USER_ID.eq(u), TAGS.CHANGE_SEQ.ne(seq),
+                        TAGS.ID.in(DSL.select(TASK_TAGS.TAG_ID).from(TASK_TAGS).join(changed)
+                                        .on(changed.USER_ID.eq(u), changed.ID.eq(TASK_TAGS.TASK_ID))
+                                        .where(TASK_TAGS.USER_ID.eq(u), changed.CHANGE_SEQ.eq(seq)))
+                                .or(p.tags.isEmpty() ? DSL.falseCondition() : TAGS.ID.in(p.tags)))
+                .execute();
+    }
+
+    /** The user's last committed change number, 0 before the first. */
+    long committed(String userId) {
+        Long seq = db.select(CHANGE_COUNTERS.SEQ).from(CHANGE_COUNTERS).where(CHANGE_COUNTERS.USER_ID.eq(userId))
+                .fetchOne(CHANGE_COUNTERS.SEQ);
+        return seq == null ? 0 : seq;
+    }
+}
