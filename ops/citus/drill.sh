@@ -427,6 +427,30 @@ run_client() {
     expect 200 "" "the list that took them" && that "$(jb '[.items[] | .task.title] == ["Pack","Plan the route","Book the train","Compare fares"]')" \
         "the moved tree after the list's own tasks, in order" "$(jb -c '[.items[] | .task.title]')"
 
+    log "client: sync"
+    local tok pages=0 seen=0
+    windowed sync-full GET "/api/v1/sync?limit=5" "$ta"
+    expect 200 "" "a full sync, first page"
+    while :; do
+        seen=$((seen + $(jb '.changes | length'))) tok=$(jb .sync_token) pages=$((pages + 1))
+        [[ $(jb .has_more) == true && $pages -lt 50 ]] || break
+        api GET "/api/v1/sync?limit=5&token=$tok" "$ta"
+        [[ $R_STATUS == 200 ]] || break
+    done
+    expect 200 "" "the full sync to its last page ($pages pages, $seen changes)"
+    api POST /api/v1/tasks "$ta" -H "$J" -d '{"title":"Synced then deleted"}'
+    expect 201 "" "a task after the full sync"
+    local sd
+    sd=$(jb .id)
+    api DELETE "/api/v1/tasks/$sd" "$ta"
+    expect 204 "" "delete it"
+    windowed sync-incremental GET "/api/v1/sync?token=$tok" "$ta"
+    expect 200 "" "an incremental sync"
+    that "$(jb '[.changes[] | select(.op == "delete" and .type == "task" and .id == "'"$sd"'")] | length == 1')" \
+        "incremental sync: the deleted task's tombstone" "$(jb -c '[.changes[] | [.op, .type]]')"
+    api GET "/api/v1/sync?token=$tok" "$tb"
+    expect 200 "" "B syncs with A's token" && that "$(jb '[.changes[] | select(.id == "'"$sd"'")] | length == 0')" "B's feed holds nothing of A's"
+
     log "client: sessions"
     windowed refresh POST /api/v1/auth/refresh "" -H "$J" -d "$(jq -nc --arg r "$ra" '{refresh_token:$r}')"
     expect 200 "" "refresh (SELECT ... FOR UPDATE of the token)"

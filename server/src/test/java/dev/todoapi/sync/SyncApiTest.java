@@ -182,6 +182,26 @@ class SyncApiTest extends TaskApiTestBase {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    TombstonePruning pruning;
+
+    /** Pruning forgets tombstones past the window, and only those. */
+    @Test
+    void tombstonesPastTheWindowArePruned() throws Exception {
+        TestUser ada = register("ada@example.com");
+        String gone = createTask(ada, "{\"title\": \"Gone\"}").get("id").asString();
+        String recent = createTask(ada, "{\"title\": \"Recent\"}").get("id").asString();
+        call(delete("/api/v1/tasks/" + gone).header("Authorization", ada.bearer()));
+        call(delete("/api/v1/tasks/" + recent).header("Authorization", ada.bearer()));
+        db.update(dev.todoapi.db.jooq.Tables.TOMBSTONES)
+                .set(dev.todoapi.db.jooq.Tables.TOMBSTONES.DELETED_AT, java.time.OffsetDateTime.now().minusDays(31))
+                .where(dev.todoapi.db.jooq.Tables.TOMBSTONES.ID.eq(java.util.UUID.fromString(gone))).execute();
+
+        assertThat(pruning.prune(java.time.OffsetDateTime.now().minusDays(30))).isEqualTo(1);
+        assertThat(db.select(dev.todoapi.db.jooq.Tables.TOMBSTONES.ID).from(dev.todoapi.db.jooq.Tables.TOMBSTONES)
+                .fetch(dev.todoapi.db.jooq.Tables.TOMBSTONES.ID)).containsExactly(java.util.UUID.fromString(recent));
+    }
+
     /**
      * The exactness proof: for each of two users, three writers make thousands of random changes (creates, edits,
      * tags, completions of recurring tasks, moves, deletes, lists created, renamed and deleted) while a reader syncs
