@@ -146,7 +146,8 @@ public class ChangeLog {
         insert.onConflict(TOMBSTONES.USER_ID, TOMBSTONES.KIND, TOMBSTONES.ID)
                 .doUpdate()
                 .set(TOMBSTONES.CHANGE_SEQ, DSL.excluded(TOMBSTONES.CHANGE_SEQ))
-                .set(TOMBSTONES.DELETED_AT, DSL.currentOffsetDateTime())
+                // The new row's default, not current_timestamp here: Citus refuses non-immutable functions in DO UPDATE SET.
+                .set(TOMBSTONES.DELETED_AT, DSL.excluded(TOMBSTONES.DELETED_AT))
                 .execute();
     }
 

@@ -56,4 +56,37 @@ class SingleShardStatementsTest {
         assertThat(failures).as("statements that are not single-shard (%d of %d distinct statements)",
                 failures.size(), captured.size()).isEmpty();
     }
+    /**
+     * Citus refuses a non-immutable function inside CASE (or COALESCE) of an UPDATE and in the DO UPDATE SET of an
+     * INSERT on a distributed table ("must be marked IMMUTABLE"); a text-to-timestamptz cast of a bind value counts.
+     * Plain PostgreSQL runs them, so only the Citus drill would notice: this looks for them in every statement the
+     * suite made the server send.
+     */
+    @Test
+    void noWriteUsesANonImmutableFunctionWhereCitusRefusesIt() {
+        java.util.regex.Pattern unstable = java.util.regex.Pattern.compile(
+                "current_timestamp|now\\(\\)|clock_timestamp|statement_timestamp|random\\(|cast\\(\\? as timestamp");
+        List<String> failures = new ArrayList<>();
+        SqlCapture.STATEMENTS.forEach((sql, origin) -> {
+            String s = sql.toLowerCase(java.util.Locale.ROOT);
+            List<String> parts = new ArrayList<>();
+            if (s.startsWith("update")) {
+                for (int at = s.indexOf("case when"); at >= 0; at = s.indexOf("case when", at + 1)) {
+                    int end = s.indexOf(" end", at);
+                    parts.add(s.substring(at, end < 0 ? s.length() : end));
+                }
+            }
+            int conflict = s.indexOf("do update set");
+            if (s.startsWith("insert") && conflict >= 0) {
+                int returning = s.indexOf(" returning ", conflict);
+                parts.add(s.substring(conflict, returning < 0 ? s.length() : returning));
+            }
+            for (String part : parts) {
+                if (unstable.matcher(part).find()) {
+                    failures.add(origin + ": " + part);
+                }
+            }
+        });
+        assertThat(failures).as("non-immutable functions inside CASE or DO UPDATE SET").isEmpty();
+    }
 }
