@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { ApiProblem, TodoWebApi } from './web-app.mjs';
 
-const { boolean, constrainedArrayLike, datetime, eachLike, equal, fromProviderState, integer, like, regex, uuid } = MatchersV3;
+const { arrayContaining, boolean, constrainedArrayLike, datetime, eachLike, equal, fromProviderState, integer, like, regex, uuid } = MatchersV3;
 
 const PACT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'pacts');
 rmSync(resolve(PACT_DIR, 'todo-web-todo-api.json'), { force: true });
@@ -59,6 +59,8 @@ const USER_ID = '5b0c6a2e-3f4d-4b8e-9a51-6c1d2e3f4a5b';
 const TASK_ID = '0b3f6d1e-6c2a-4f0e-9d7b-2a1c3e4f5a6b';
 const INBOX_ID = '1c4a7e2f-7d3b-4a1f-8e8c-3b2d4f5a6b7c';
 const LIST_ID = '2d5b8f3a-8e4c-4b2a-9f9d-4c3e5a6b7c8d';
+const TAG_ID = '7d9e8f1a-2b3c-4d5e-8f6a-1b2c3d4e5f6a';
+const SYNC_TOKEN = 'eyJ2IjoxLCJzIjo0Mn0';
 const EXAMPLE_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1YjBjNmEyZSJ9.c2lnbmF0dXJl';
 
 /** RFC 3339 as the server writes it: UTC, seconds with 0 to 9 fraction digits. */
@@ -550,5 +552,52 @@ describe('todo-web -> todo-api', () => {
             const screen = await app.listScreen(LIST_ID);
             assert.deepEqual(screen.items.map((e) => [e.depth, e.task.title]), [[0, 'Plan the trip'], [1, 'Book the train'], [1, 'Pack']]);
             assert.equal(screen.nextCursor, undefined);
+        })));
+
+    it('syncs a new device from scratch', () => provider.addInteraction()
+        .given('a user with tasks', { ...aUser, tasks: [{ title: 'Write the report', tags: ['work'] }] })
+        .uponReceiving('a full sync')
+        .withRequest('GET', '/api/v1/sync', (b) => b.headers(bearer).query({ limit: '500' }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            // The Inbox, the tag and the task, each an upsert carrying the resource as the REST operations show it.
+            changes: arrayContaining(
+                { op: equal('upsert'), type: equal('list'), id: uuid(INBOX_ID), list: todoList({ id: uuid(INBOX_ID), is_default: equal(true) }) },
+                { op: equal('upsert'), type: equal('tag'), id: uuid(TAG_ID), tag: { id: uuid(TAG_ID), name: equal('work'), open_task_count: integer(1) } },
+                { op: equal('upsert'), type: equal('task'), id: uuid(TASK_ID), task: task({ title: equal('Write the report') }) },
+            ),
+            has_more: equal(false),
+            sync_token: like(SYNC_TOKEN),
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const { changes, token } = await app.syncFrom(undefined);
+            assert.ok(changes.some((c) => c.type === 'task' && c.task.title === 'Write the report'));
+            assert.ok(changes.some((c) => c.type === 'list' && c.list.isDefault));
+            assert.equal(token, SYNC_TOKEN);
+        })));
+
+    it('syncs the changes since last time, a deletion included', () => provider.addInteraction()
+        .given('a user who deleted a task after syncing', { ...aUser, tasks: [{ title: 'Keep' }, { title: 'Throw away' }] })
+        .uponReceiving('an incremental sync with a deletion')
+        .withRequest('GET', '/api/v1/sync', (b) => b.headers(bearer)
+            .query({ token: fromProviderState('${syncToken}', SYNC_TOKEN), limit: '500' }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            // The deleted task's tombstone (and the Inbox, whose counts changed).
+            changes: arrayContaining(
+                { op: equal('delete'), type: equal('task'), id: fromProviderState('${deletedTaskId}', TASK_ID),
+                    deleted_at: instant('2026-12-03T12:00:00.123456Z') },
+            ),
+            has_more: equal(false),
+            sync_token: like(SYNC_TOKEN),
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const { changes } = await app.syncFrom(SYNC_TOKEN);
+            const tombstone = changes.find((c) => c.op === 'delete');
+            assert.equal(tombstone.type, 'task');
+            assert.equal(tombstone.id, TASK_ID);
+            assert.ok(tombstone.deletedAt instanceof Date);
         })));
 });

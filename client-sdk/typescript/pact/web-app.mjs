@@ -77,6 +77,22 @@ export class TodoWebApi {
         return this.#call(this.api.tasks.listTasksInDisplayOrder({ listId, status, limit, cursor }));
     }
 
+    /**
+     * Brings the app's replica up to date: pages of the change feed from `token` (none: a full sync) until the last,
+     * returning every change in order and the token to keep for next time.
+     */
+    async syncFrom(token, { limit = 500 } = {}) {
+        const changes = [];
+        for (;;) {
+            const page = await this.#call(this.api.sync.sync({ token, limit }));
+            changes.push(...page.changes);
+            token = page.syncToken;
+            if (!page.hasMore) {
+                return { changes, token };
+            }
+        }
+    }
+
     /** Saves the edit form: only the changed fields; null clears a field (JSON Merge Patch). */
     async editTask(taskId, changes) {
         return this.#call(this.api.tasks.updateTask({ taskId, taskPatch: changes }));

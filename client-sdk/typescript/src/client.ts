@@ -7,6 +7,7 @@ import {
     ListsApi,
     MetaApi,
     type Middleware,
+    SyncApi,
     TagsApi,
     TasksApi,
     type User,
@@ -51,6 +52,8 @@ export interface TodoClient {
     readonly tasks: TasksApi;
     readonly lists: ListsApi;
     readonly tags: TagsApi;
+    /** The change feed (`GET /api/v1/sync`): a full snapshot, then every change since a token. */
+    readonly sync: SyncApi;
     readonly meta: MetaApi;
     readonly compatibility: CompatibilityApi;
 
@@ -153,6 +156,7 @@ export function createClient(options: ClientOptions = {}): TodoClient {
         tasks: new TasksApi(configuration),
         lists: new ListsApi(configuration),
         tags: new TagsApi(configuration),
+        sync: new SyncApi(configuration),
         meta: new MetaApi(configuration),
         compatibility: new CompatibilityApi(configuration),
 

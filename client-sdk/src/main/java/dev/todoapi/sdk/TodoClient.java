@@ -3,6 +3,7 @@ package dev.todoapi.sdk;
 import dev.todoapi.client.ApiClient;
 import dev.todoapi.client.api.AuthApi;
 import dev.todoapi.client.api.ListsApi;
+import dev.todoapi.client.api.SyncApi;
 import dev.todoapi.client.api.MetaApi;
 import dev.todoapi.client.api.TagsApi;
 import dev.todoapi.client.api.TasksApi;
@@ -68,6 +69,7 @@ public final class TodoClient {
     private final AuthApi auth;
     private final TasksApi tasks;
     private final ListsApi lists;
+    private final SyncApi sync;
     private final TagsApi tags;
     private final MetaApi meta;
 
@@ -97,6 +99,7 @@ public final class TodoClient {
         this.auth = new AuthApi(apiClient);
         this.tasks = new TasksApi(apiClient);
         this.lists = new ListsApi(apiClient);
+        this.sync = new SyncApi(apiClient);
         this.tags = new TagsApi(apiClient);
         this.meta = new MetaApi(apiClient);
     }
@@ -166,6 +169,14 @@ public final class TodoClient {
      */
     public ListsApi lists() {
         return lists;
+    }
+
+    /**
+     * @return the change feed ({@code GET /api/v1/sync}: a full snapshot, then every change since a token),
+     *     authenticated as the signed-in user
+     */
+    public SyncApi sync() {
+        return sync;
     }
 
     /** @return the tag operations ({@code /api/v1/tags}), authenticated as the signed-in user */

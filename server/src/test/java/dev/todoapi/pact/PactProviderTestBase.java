@@ -69,6 +69,9 @@ abstract class PactProviderTestBase extends ServerTestBase {
     @Autowired
     private Lists lists;
 
+    @Autowired
+    private dev.todoapi.sync.Sync sync;
+
     /** The access token of the user of the current interaction's provider state, if it has one. */
     private @Nullable String accessToken;
 
@@ -119,6 +122,30 @@ abstract class PactProviderTestBase extends ServerTestBase {
     public Map<String, Object> userWithTask(Map<String, Object> params) {
         Map<String, Object> state = signIn(params);
         state.put("taskId", createTask((String) state.get("userId"), params, null).toString());
+        return state;
+    }
+
+    /**
+     * The state's tasks, a full sync to its end (its token is {@code syncToken}), then the last of the tasks deleted
+     * ({@code deletedTaskId}).
+     */
+    @State("a user who deleted a task after syncing")
+    public Map<String, Object> userWhoDeletedATask(Map<String, Object> params) {
+        Map<String, Object> state = signIn(params);
+        String userId = (String) state.get("userId");
+        UUID last = null;
+        for (Map<String, Object> task : taskList(params, "tasks")) {
+            last = createTask(userId, task, null);
+        }
+        String token = null;
+        dev.todoapi.api.model.SyncPage page;
+        do {
+            page = sync.page(userId, token, 1000);
+            token = page.getSyncToken();
+        } while (page.getHasMore());
+        tasks.delete(userId, java.util.Objects.requireNonNull(last, "the state needs tasks"), null);
+        state.put("syncToken", token);
+        state.put("deletedTaskId", last.toString());
         return state;
     }
 
