@@ -11,11 +11,20 @@ import org.springframework.web.bind.annotation.RestController;
 class SyncController implements SyncApi {
 
     private final Sync sync;
+    private final Batch batch;
     private final CurrentUser currentUser;
+    private final jakarta.servlet.http.HttpServletRequest http;
 
-    SyncController(Sync sync, CurrentUser currentUser) {
+    SyncController(Sync sync, Batch batch, CurrentUser currentUser, jakarta.servlet.http.HttpServletRequest http) {
         this.sync = sync;
+        this.batch = batch;
         this.currentUser = currentUser;
+        this.http = http;
+    }
+
+    @Override
+    public ResponseEntity<dev.todoapi.api.model.BatchResponse> runBatch(dev.todoapi.api.model.BatchRequest body) {
+        return ResponseEntity.ok(batch.run(currentUser.id(), body, http));
     }
 
     @Override

@@ -45,6 +45,21 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    /**
+     * The response this advice gives for an exception, for a caller that runs operations itself and answers each with
+     * its own result (a command of a batch): the same status, code and field errors as the operation's own request.
+     */
+    public ResponseEntity<?> responseFor(Exception ex, HttpServletRequest request) {
+        return switch (ex) {
+            case ApiException e -> handleApiException(e, request);
+            case jakarta.validation.ConstraintViolationException e ->
+                    handleConstraintViolation(e, new org.springframework.web.context.request.ServletWebRequest(request));
+            case org.springframework.dao.DataIntegrityViolationException e -> handleIntegrityViolation(e, request);
+            case org.springframework.dao.ConcurrencyFailureException e -> handleConcurrencyFailure(e, request);
+            default -> handleUnexpected(ex, request);
+        };
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<?> handleApiException(ApiException ex, HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();

@@ -40,6 +40,15 @@ public final class MergePatch {
         return fields.isEmpty();
     }
 
+    /**
+     * Makes {@code fields} the patch of the current request (a command of a batch that carries a patch as its
+     * arguments: the operation then reads it as if it were the request's body).
+     */
+    public static void bind(Set<String> fields) {
+        RequestContextHolder.currentRequestAttributes().setAttribute(ATTRIBUTE, new MergePatch(Set.copyOf(fields)),
+                RequestAttributes.SCOPE_REQUEST);
+    }
+
     /** The fields of the current request's patch body. */
     public static MergePatch current() {
         RequestAttributes attributes = RequestContextHolder.currentRequestAttributes();
