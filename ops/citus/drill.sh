@@ -451,6 +451,15 @@ run_client() {
     api GET "/api/v1/sync?token=$tok" "$tb"
     expect 200 "" "B syncs with A's token" && that "$(jb '[.changes[] | select(.id == "'"$sd"'")] | length == 0')" "B's feed holds nothing of A's"
 
+    log "client: offline batch"
+    body='{"commands":[{"id":"b1-'"$RUN_ID"'","type":"list.create","temp_id":"l","args":{"name":"Offline"}},{"id":"b2-'"$RUN_ID"'","type":"task.create","temp_id":"t","args":{"title":"Queued","list_id":"l"}},{"id":"b3-'"$RUN_ID"'","type":"task.complete","resource_id":"t","args":{}}]}'
+    windowed batch POST /api/v1/batch "$ta" -H "$J" -d "$body"
+    expect 200 "" "a batch of three commands with temp ids"
+    that "$(jb '[.results[].status] == [201,201,200]')" "batch: each command applied" "$(jb -c '[.results[].status]')"
+    api POST /api/v1/batch "$ta" -H "$J" -d "$body"
+    expect 200 "" "the same batch again"
+    that "$(jb '[.results[].replayed] == [true,true,true]')" "batch sent again: replayed, nothing applied twice" "$(jb -c '[.results[].replayed]')"
+
     log "client: sessions"
     windowed refresh POST /api/v1/auth/refresh "" -H "$J" -d "$(jq -nc --arg r "$ra" '{refresh_token:$r}')"
     expect 200 "" "refresh (SELECT ... FOR UPDATE of the token)"

@@ -600,4 +600,37 @@ describe('todo-web -> todo-api', () => {
             assert.equal(tombstone.id, TASK_ID);
             assert.ok(tombstone.deletedAt instanceof Date);
         })));
+
+    it('sends the writes queued offline as one batch', () => provider.addInteraction()
+        .given('a user exists', aUser)
+        .uponReceiving('a batch with temp ids')
+        .withRequest('POST', '/api/v1/batch', (b) => b
+            .headers({ ...bearer, 'Content-Type': 'application/json' })
+            .jsonBody({
+                commands: [
+                    { id: 'offline-1', type: 'list.create', temp_id: 'trip', args: { name: 'Trip' } },
+                    { id: 'offline-2', type: 'task.create', temp_id: 'plan', args: { title: 'Plan the route', list_id: 'trip' } },
+                    { id: 'offline-3', type: 'task.update', resource_id: 'plan', args: { priority: 'high' } },
+                ],
+            }))
+        .willRespondWith(200, (b) => b.headers(json).jsonBody({
+            results: [
+                { id: equal('offline-1'), status: equal(201), list: todoList({ name: equal('Trip') }) },
+                { id: equal('offline-2'), status: equal(201), task: task({ title: equal('Plan the route'), list_id: uuid(LIST_ID) }) },
+                { id: equal('offline-3'), status: equal(200), task: task({ priority: equal('high'), list_id: uuid(LIST_ID) }) },
+            ],
+            temp_ids: { trip: uuid(LIST_ID), plan: uuid(TASK_ID) },
+        }))
+        .executeTest(recorded(async (server) => {
+            const app = new TodoWebApi(server.url);
+            app.useToken(EXAMPLE_TOKEN);
+            const response = await app.sendQueued([
+                { id: 'offline-1', type: 'list.create', tempId: 'trip', args: { name: 'Trip' } },
+                { id: 'offline-2', type: 'task.create', tempId: 'plan', args: { title: 'Plan the route', list_id: 'trip' } },
+                { id: 'offline-3', type: 'task.update', resourceId: 'plan', args: { priority: 'high' } },
+            ]);
+            assert.deepEqual(response.results.map((r) => r.status), [201, 201, 200]);
+            assert.equal(response.tempIds.trip, LIST_ID);
+            assert.equal(response.results[2].task.priority, 'high');
+        })));
 });

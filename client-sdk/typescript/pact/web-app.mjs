@@ -93,6 +93,14 @@ export class TodoWebApi {
         }
     }
 
+    /**
+     * Sends the writes queued while offline, in order, as one batch; `commands` are `{id, type, tempId?, resourceId?,
+     * ifVersion?, args}`. Resolves to the per-command results, the temp id map and the feed token to continue from.
+     */
+    async sendQueued(commands, syncToken) {
+        return this.#call(this.api.sync.runBatch({ batchRequest: { syncToken, commands } }));
+    }
+
     /** Saves the edit form: only the changed fields; null clears a field (JSON Merge Patch). */
     async editTask(taskId, changes) {
         return this.#call(this.api.tasks.updateTask({ taskId, taskPatch: changes }));
