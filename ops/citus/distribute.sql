@@ -102,6 +102,8 @@ SELECT CASE WHEN to_regclass('public.change_counters') IS NULL THEN 'change_coun
             ELSE pg_temp.distribute('change_counters', 'user_id', 'users') END;
 SELECT CASE WHEN to_regclass('public.batch_commands') IS NULL THEN 'batch_commands: no such table (V10 not applied), skipped'
             ELSE pg_temp.distribute('batch_commands', 'user_id', 'users') END;
+SELECT CASE WHEN to_regclass('public.trash') IS NULL THEN 'trash: no such table (V11 not applied), skipped'
+            ELSE pg_temp.distribute('trash', 'user_id', 'users') END;
 SELECT CASE WHEN to_regclass('public.tombstones') IS NULL THEN 'tombstones: no such table (V9 not applied), skipped'
             ELSE pg_temp.distribute('tombstones', 'user_id', 'users') END;
 

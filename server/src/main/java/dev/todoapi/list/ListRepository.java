@@ -156,9 +156,22 @@ class ListRepository {
         TaskTree.moveSubtree(db, changes, userId, task, listId, null, position, null);
     }
 
+    /** Puts a trashed list back with its id, last in the order, stamped with this change. */
+    ListsRecord insertExact(ListsRecord list) {
+        list.setChangeSeq(changes.seq(list.getUserId()));
+        db.insertInto(LISTS).set(list).execute();
+        return list;
+    }
+
     /** Deletes the list; its tasks (and their tags' links) cascade. Tombstones for all; their tags are stamped. */
     void delete(String userId, UUID listId) {
-        List<UUID> taskIds = db.select(TASKS.ID).from(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId)).fetch(TASKS.ID);
+        List<TasksRecord> rows = db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId))
+                .orderBy(TASKS.SORT_PATH).fetch();
+        List<UUID> taskIds = rows.stream().map(TasksRecord::getId).toList();
+        ListsRecord list = db.selectFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).fetchSingle();
+        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.LIST, listId, list.getName(), rows, taskIds.isEmpty() ? List.of()
+                : db.selectFrom(dev.todoapi.db.jooq.Tables.TASK_TAGS).where(dev.todoapi.db.jooq.Tables.TASK_TAGS.USER_ID.eq(userId),
+                        dev.todoapi.db.jooq.Tables.TASK_TAGS.TASK_ID.in(taskIds)).fetch(), list);
         if (!taskIds.isEmpty()) {
             changes.touchTags(userId, db.selectDistinct(dev.todoapi.db.jooq.Tables.TASK_TAGS.TAG_ID).from(dev.todoapi.db.jooq.Tables.TASK_TAGS)
                     .where(dev.todoapi.db.jooq.Tables.TASK_TAGS.USER_ID.eq(userId), dev.todoapi.db.jooq.Tables.TASK_TAGS.TASK_ID.in(taskIds))

@@ -89,6 +89,22 @@ public class Lists {
         return new ListRepository.ListWithCounts(created, 0, 0);
     }
 
+    /** Puts a trashed list back (its id, name and color; last in the order; not the default), for the trash. */
+    @Transactional
+    public void restore(String userId, ListsRecord list) {
+        changeLog.begin(userId);
+        lists.lockDefault(userId);
+        if (lists.count(userId) >= MAX_LISTS) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "LIST_LIMIT_REACHED",
+                    "You have " + MAX_LISTS + " lists, the most there can be; delete one first.");
+        }
+        list.setPosition(OrderKeys.between(lists.lastPosition(userId), null));
+        list.setIsDefault(false);
+        list.setVersion(list.getVersion() + 1);
+        list.setUpdatedAt(java.time.OffsetDateTime.now());
+        lists.insertExact(list);
+    }
+
     @Transactional
     public ListRepository.ListWithCounts update(String userId, UUID listId, Changes changes, @Nullable String ifMatch) {
         changeLog.begin(userId); // first: the user's writes run one at a time, numbered in commit order

@@ -152,6 +152,36 @@ public class ChangeLog {
     }
 
     /**
+     * Keeps a deleted task (with its subtree) or list (with its tasks) in the trash for the sync window: a snapshot of
+     * its rows and tag links, which {@link Trash} restores with the same ids.
+     */
+    public void trash(String userId, Kind kind, UUID id, String title, java.util.List<? extends org.jooq.TableRecord<?>> tasks,
+            java.util.List<? extends org.jooq.TableRecord<?>> taskTags, org.jooq.@org.jspecify.annotations.Nullable TableRecord<?> list) {
+        java.util.Map<String, Object> content = new java.util.LinkedHashMap<>();
+        if (list != null) {
+            content.put("list", list.intoMap());
+        }
+        content.put("tasks", tasks.stream().map(org.jooq.Record::intoMap).toList());
+        content.put("task_tags", taskTags.stream().map(org.jooq.Record::intoMap).toList());
+        db.insertInto(dev.todoapi.db.jooq.Tables.TRASH)
+                .set(dev.todoapi.db.jooq.Tables.TRASH.USER_ID, userId)
+                .set(dev.todoapi.db.jooq.Tables.TRASH.KIND, kind.wire())
+                .set(dev.todoapi.db.jooq.Tables.TRASH.ID, id)
+                .set(dev.todoapi.db.jooq.Tables.TRASH.TITLE, title)
+                .set(dev.todoapi.db.jooq.Tables.TRASH.TASK_COUNT, tasks.size())
+                .set(dev.todoapi.db.jooq.Tables.TRASH.CONTENT, JSON.writeValueAsString(content))
+                .onConflict(dev.todoapi.db.jooq.Tables.TRASH.USER_ID, dev.todoapi.db.jooq.Tables.TRASH.KIND, dev.todoapi.db.jooq.Tables.TRASH.ID)
+                .doUpdate()
+                .set(dev.todoapi.db.jooq.Tables.TRASH.TITLE, DSL.excluded(dev.todoapi.db.jooq.Tables.TRASH.TITLE))
+                .set(dev.todoapi.db.jooq.Tables.TRASH.TASK_COUNT, DSL.excluded(dev.todoapi.db.jooq.Tables.TRASH.TASK_COUNT))
+                .set(dev.todoapi.db.jooq.Tables.TRASH.CONTENT, DSL.excluded(dev.todoapi.db.jooq.Tables.TRASH.CONTENT))
+                .set(dev.todoapi.db.jooq.Tables.TRASH.DELETED_AT, DSL.excluded(dev.todoapi.db.jooq.Tables.TRASH.DELETED_AT))
+                .execute();
+    }
+
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /**
      * Stamps what shows counts of the transaction's writes: the named tasks, lists and tags; the parents, lists and
      * tags of every task stamped with this number. Each statement is pinned to the user.
      */

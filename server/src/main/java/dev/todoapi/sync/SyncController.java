@@ -15,11 +15,30 @@ class SyncController implements SyncApi {
     private final CurrentUser currentUser;
     private final jakarta.servlet.http.HttpServletRequest http;
 
-    SyncController(Sync sync, Batch batch, CurrentUser currentUser, jakarta.servlet.http.HttpServletRequest http) {
+    private final Trash trash;
+
+    SyncController(Sync sync, Batch batch, Trash trash, CurrentUser currentUser, jakarta.servlet.http.HttpServletRequest http) {
+        this.trash = trash;
         this.sync = sync;
         this.batch = batch;
         this.currentUser = currentUser;
         this.http = http;
+    }
+
+    @Override
+    public ResponseEntity<dev.todoapi.api.model.TrashPage> listTrash(Integer limit, @Nullable String cursor) {
+        return ResponseEntity.ok(trash.page(currentUser.id(), limit, cursor));
+    }
+
+    @Override
+    public ResponseEntity<dev.todoapi.api.model.RestoredItem> restoreTrashItem(String type, java.util.UUID id) {
+        return ResponseEntity.ok(trash.restore(currentUser.id(), type, id));
+    }
+
+    @Override
+    public ResponseEntity<Void> purgeTrashItem(String type, java.util.UUID id) {
+        trash.purge(currentUser.id(), type, id);
+        return ResponseEntity.noContent().build();
     }
 
     @Override

@@ -40,6 +40,7 @@ class TombstonePruning {
 
     /** Tombstones and applied batch command ids older than {@code before}. */
     int prune(OffsetDateTime before) {
+        db.deleteFrom(dev.todoapi.db.jooq.Tables.TRASH).where(dev.todoapi.db.jooq.Tables.TRASH.DELETED_AT.lt(before)).execute();
         db.deleteFrom(dev.todoapi.db.jooq.Tables.BATCH_COMMANDS).where(dev.todoapi.db.jooq.Tables.BATCH_COMMANDS.CREATED_AT.lt(before)).execute();
         return db.deleteFrom(TOMBSTONES).where(TOMBSTONES.DELETED_AT.lt(before)).execute();
     }

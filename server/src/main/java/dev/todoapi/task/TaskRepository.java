@@ -172,7 +172,10 @@ class TaskRepository {
         String path = task.getSortPath();
         Condition subtree = TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(task.getListId()))
                 .and(TASKS.SORT_PATH.ge(path)).and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(path)));
-        List<UUID> ids = db.select(TASKS.ID).from(TASKS).where(subtree).fetch(TASKS.ID);
+        List<TasksRecord> rows = db.selectFrom(TASKS).where(subtree).orderBy(TASKS.SORT_PATH).fetch();
+        List<UUID> ids = rows.stream().map(TasksRecord::getId).toList();
+        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, task.getId(), task.getTitle(), rows,
+                db.selectFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch(), null);
         changes.touchTags(userId, db.selectDistinct(TASK_TAGS.TAG_ID).from(TASK_TAGS)
                 .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch(TASK_TAGS.TAG_ID));
         if (task.getParentId() != null) {
@@ -201,6 +204,31 @@ class TaskRepository {
     /** These tasks (those the user has), with tags and counts. */
     List<TaskView> byIds(String userId, java.util.Collection<UUID> taskIds) {
         return withTagsByIds(userId, withTagIds(userId).where(TASKS.USER_ID.eq(userId), TASKS.ID.in(taskIds)).fetch());
+    }
+
+    /** Puts back rows of a trashed subtree or list as they are given (ids, versions, paths), stamped with this change. */
+    void insertExact(String userId, List<TasksRecord> rows, List<dev.todoapi.db.jooq.tables.records.TaskTagsRecord> links) {
+        long seq = changes.seq(userId);
+        for (TasksRecord row : rows) {
+            row.setChangeSeq(seq);
+            db.insertInto(TASKS).set(row).execute();
+        }
+        if (!links.isEmpty()) {
+            // Only the tags that still exist.
+            java.util.Set<UUID> tags = new java.util.HashSet<>(db.select(TAGS.ID).from(TAGS).where(TAGS.USER_ID.eq(userId),
+                    TAGS.ID.in(links.stream().map(dev.todoapi.db.jooq.tables.records.TaskTagsRecord::getTagId).toList())).fetch(TAGS.ID));
+            var insert = db.insertInto(TASK_TAGS, TASK_TAGS.USER_ID, TASK_TAGS.TASK_ID, TASK_TAGS.TAG_ID);
+            boolean any = false;
+            for (var link : links) {
+                if (tags.contains(link.getTagId())) {
+                    insert = insert.values(userId, link.getTaskId(), link.getTagId());
+                    any = true;
+                }
+            }
+            if (any) {
+                insert.execute();
+            }
+        }
     }
 
     /** Every task of the user with this status, newest first (the compatibility list). */

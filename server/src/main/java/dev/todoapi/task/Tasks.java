@@ -310,6 +310,61 @@ public class Tasks {
         return new TaskView(task, taskTags, next, before.subtaskCount(), openSubtasks);
     }
 
+    /**
+     * Puts a trashed task and its subtree back with their ids: first under its parent when that still exists and has
+     * room (depth and subtask count), else first in its list's top level, else first in the Inbox. The subtree keeps its
+     * shape and order; tags that still exist are put back. Returns the task.
+     */
+    @Transactional
+    public dev.todoapi.api.model.Task restoreSubtree(String userId, UUID rootId, List<TasksRecord> rows,
+            List<dev.todoapi.db.jooq.tables.records.TaskTagsRecord> links) {
+        changeLog.begin(userId);
+        TasksRecord root = rows.stream().filter(r -> r.getId().equals(rootId)).findFirst().orElseThrow();
+        String oldPath = root.getSortPath();
+        int below = rows.stream().mapToInt(r -> TaskTree.depth(r.getSortPath())).max().orElse(0) - TaskTree.depth(oldPath);
+        UUID listId = null;
+        UUID parentId = null;
+        String parentPath = null;
+        if (root.getParentId() != null) {
+            TasksRecord parent = tasks.lock(userId, root.getParentId()).map(TaskView::task).orElse(null);
+            if (parent != null && TaskTree.depth(parent.getSortPath()) + 1 + below < MAX_DEPTH
+                    && tasks.subtaskCount(userId, parent.getId()) < MAX_SUBTASKS) {
+                listId = parent.getListId();
+                parentId = parent.getId();
+                parentPath = parent.getSortPath();
+            }
+        }
+        if (listId == null) {
+            listId = lists.lockForPlacing(userId, root.getListId()).or(() -> lists.lockForPlacing(userId, null)).orElseThrow();
+        }
+        String position = OrderKeys.between(null, tasks.positionAfter(userId, listId, parentId, null, null));
+        String newPath = TaskTree.path(parentPath, position);
+        rows.sort(java.util.Comparator.comparingInt(r -> TaskTree.depth(r.getSortPath()))); // parents before children
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        for (TasksRecord row : rows) {
+            row.setListId(listId);
+            row.setSortPath(newPath + row.getSortPath().substring(oldPath.length()));
+            row.setVersion(row.getVersion() + 1);
+            row.setUpdatedAt(now);
+        }
+        root.setParentId(parentId).setPosition(position);
+        tasks.insertExact(userId, rows, links);
+        return TaskRepresentation.of(get(userId, rootId));
+    }
+
+    /** Puts back the tasks of a restored list as they were (the list is new again: no path can be taken). */
+    @Transactional
+    public void restoreRows(String userId, List<TasksRecord> rows, List<dev.todoapi.db.jooq.tables.records.TaskTagsRecord> links) {
+        changeLog.begin(userId);
+        rows.sort(java.util.Comparator.comparingInt(r -> TaskTree.depth(r.getSortPath())));
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now();
+        for (TasksRecord row : rows) {
+            row.setVersion(row.getVersion() + 1);
+            row.setUpdatedAt(now);
+        }
+        tasks.insertExact(userId, rows, links);
+    }
+
     /** Tags are shown in name order, as reads return them. */
     private static List<TagsRecord> byName(List<TagsRecord> tags) {
         return tags.stream().sorted(TagNames.ORDER).toList();

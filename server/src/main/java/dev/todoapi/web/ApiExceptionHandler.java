@@ -195,6 +195,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     && isDatabaseUnavailable(tse.getApplicationException())) {
                 return true;
             }
+            // A rollback that failed on the connection: it broke (the commit's own failure, often in a before-commit
+            // step such as the change log's stamps, is only logged by Spring; the failed rollback is what reaches us).
+            if (t instanceof org.springframework.transaction.TransactionSystemException && t.getCause() instanceof java.sql.SQLException) {
+                return true;
+            }
         }
         return false;
     }

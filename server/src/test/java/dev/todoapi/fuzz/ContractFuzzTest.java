@@ -473,6 +473,8 @@ class ContractFuzzTest {
             case "tag_id" -> session.tagId();
             case "list_id" -> session.listId();
             case "user_id" -> session.userId();
+            case "id" -> session.taskId(); // /api/v1/trash/{type}/{id}
+            case "type" -> "task";
             case "cursor", "If-Match", "Idempotency-Key", "refresh_token" -> null;
             default -> random.nextBoolean() ? null : String.valueOf(valid(schema, random));
         };

@@ -29,6 +29,17 @@ class DatabaseUnavailableTest {
         assertThat(ApiExceptionHandler.isDatabaseUnavailable(rollbackFailed)).isTrue();
     }
 
+    /**
+     * The database went away in a before-commit step (the change log's stamps): Spring only logs that failure, and the
+     * failed rollback after it, without an application exception, is what reaches the handler (seen in the db-outage
+     * fault drill as a 500).
+     */
+    @Test
+    void aFailedRollbackAfterAFailedBeforeCommitStep() {
+        assertThat(ApiExceptionHandler.isDatabaseUnavailable(new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed")))).isTrue();
+    }
+
     @Test
     void otherFailuresAreNot() {
         assertThat(ApiExceptionHandler.isDatabaseUnavailable(new IllegalStateException("bug"))).isFalse();
