@@ -451,6 +451,15 @@ run_client() {
     api GET "/api/v1/sync?token=$tok" "$tb"
     expect 200 "" "B syncs with A's token" && that "$(jb '[.changes[] | select(.id == "'"$sd"'")] | length == 0')" "B's feed holds nothing of A's"
 
+    log "client: trash"
+    windowed trash-list GET "/api/v1/trash?limit=10" "$ta"
+    expect 200 "" "the trash" && that "$(jb '[.items[] | select(.type == "list" and .id == "'"$l2"'")] | length == 1')" \
+        "trash: the deleted list is there"
+    windowed trash-restore POST "/api/v1/trash/list/$l2/restore" "$ta"
+    expect 200 "" "restore the deleted list" && that "$(jb '.list.id == "'"$l2"'"')" "restored: the same id"
+    api POST "/api/v1/trash/list/$l2/restore" "$tb"
+    expect 404 TRASH_ITEM_NOT_FOUND "B restores from A's trash: 404"
+
     log "client: offline batch"
     body='{"commands":[{"id":"b1-'"$RUN_ID"'","type":"list.create","temp_id":"l","args":{"name":"Offline"}},{"id":"b2-'"$RUN_ID"'","type":"task.create","temp_id":"t","args":{"title":"Queued","list_id":"l"}},{"id":"b3-'"$RUN_ID"'","type":"task.complete","resource_id":"t","args":{}}]}'
     windowed batch POST /api/v1/batch "$ta" -H "$J" -d "$body"
