@@ -16,8 +16,8 @@ LUA_DIR=$BENCH_DIR/lua
 SQL_DIR=$BENCH_DIR/sql
 RESULTS_DIR=$BENCH_DIR/results
 
-ALL_SCENARIOS="get list keyset list1000 filter create toggle put delete_create me mix display move"
-ALL_PGBENCH="by_id first_page keyset list_1000 filtered insert display move"
+ALL_SCENARIOS="get list keyset list1000 filter create toggle put delete_create me mix display move sync_full sync_incremental"
+ALL_PGBENCH="by_id first_page keyset list_1000 filtered insert display move sync_page"
 
 # Defaults of the full run; --quick changes them before the other options apply.
 QUICK=0
@@ -37,8 +37,13 @@ WRK_THREADS=$(nproc)
 WRK_TIMEOUT=10
 IDS_PER_USER=200
 CURSORS_PER_USER=20
+SYNC_USERS=20
+SYNC_FULL_LIMIT=1000
+SYNC_CHANGES=100
+SYNC_INCREMENTAL_LIMIT=1000
 SERVER_ENV=()
 AOT=1
+HOLD=0
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS-@$REPO_DIR/server/jvm.options}
 
 usage() {
@@ -51,13 +56,17 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --duration S             measured seconds per point (default 30; quick 5)
   --concurrency "1 8 ..."  connections per point (default "1 8 32 128"; quick "1 32")
   --scenarios "a b ..."    API scenarios (default: all): get list keyset list1000 filter create
-                           toggle put delete_create me mix display move
+                           toggle put delete_create me mix display move sync_full sync_incremental
   --pgbench "a b ..."      pgbench scripts (default: all): by_id first_page keyset list_1000 filtered insert
-                           display move
+                           display move sync_page
   --no-pgbench             skip the database ceiling
   --open-connections N     the extra run holding N open connections (GET by id; default 1000; 0 skips it)
   --users N                users to seed (default 100)
   --tasks-per-user N       tasks per user (default 10000; quick 1000)
+  --sync-users N           users whose sync the sync scenarios use (default 20): before sync_full, run.sh walks
+                           each one's full sync (pages of 1,000) with curl and records the page tokens; before
+                           sync_incremental, it takes each one's token at the end of a full sync, then makes
+                           100 changes (title PATCHes of 100 tasks) through the API
   --projects N             top-level tasks of each user's "Projects" list, which has subtasks (display, move;
                            default 300, making 1,200 tasks with the subtasks; at least 25)
   --port N                 server port (default 18080, or the next free one)
@@ -67,6 +76,8 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --results-dir DIR        where the report goes (default bench/results; tuning experiments use bench/results/tuning)
   --server-env KEY=VALUE   an extra environment variable for the server (repeatable), e.g.
                            LOGGING_LEVEL_ACCESS=warn or DATABASE_POOL_SIZE=20; listed in the report
+  --hold                   measure nothing: seed, start the server, write bench/work/hold.env (ports, data file)
+                           and keep both running until interrupted (EXPLAIN, statement capture by hand)
   -h, --help               this text
 
 Environment: JAVA_HOME (JDK 21+; else java on PATH; the AOT cache needs 25+), PG_BIN (PostgreSQL bin directory;
@@ -104,11 +115,13 @@ while (($#)); do
         --users) USERS=$2; shift ;;
         --tasks-per-user) TASKS_PER_USER=$2; shift ;;
         --projects) PROJECTS=$2; shift ;;
+        --sync-users) SYNC_USERS=$2; shift ;;
         --port) SERVER_PORT=$2; shift ;;
         --pg-port) PG_PORT=$2; shift ;;
         --wrk-threads) WRK_THREADS=$2; shift ;;
         --results-dir) RESULTS_DIR=$2; shift ;;
         --no-aot) AOT=0 ;;
+        --hold) HOLD=1 ;;
         --server-env) [[ $2 == *=* ]] || die "--server-env takes KEY=VALUE"; SERVER_ENV+=("$2"); shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -120,6 +133,8 @@ for s in $SCENARIOS; do [[ -f $LUA_DIR/$s.lua ]] || die "unknown scenario '$s' (
 for s in $PGBENCH_SCRIPTS; do [[ -f $SQL_DIR/pgbench/$s.sql ]] || die "unknown pgbench script '$s' (known: $ALL_PGBENCH)"; done
 ((TASKS_PER_USER > 100)) || die "--tasks-per-user must be more than 100"
 ((PROJECTS >= 25)) || die "--projects must be at least 25"
+((SYNC_USERS >= 1)) || die "--sync-users must be at least 1"
+((SYNC_USERS <= USERS)) || SYNC_USERS=$USERS
 
 # ---------------------------------------------------------------------------------------------- tools
 if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=$(command -v java || true); fi
@@ -425,6 +440,139 @@ check_get "/api/v1/lists/$FIRST_LIST/tasks?limit=50"
 FIRST_DISPLAY_CURSOR=$(sed -n '/^display_cursors = {/{n;p}' "$DATA" | cut -d'"' -f2)
 check_get "/api/v1/lists/$FIRST_LIST/tasks?limit=50&cursor=$FIRST_DISPLAY_CURSOR"
 [[ $(jq '.items | length' "$WORK/check.json") == 50 ]] || die "a display page from a built cursor did not have 50 tasks"
+check_get "/api/v1/sync?limit=20"
+[[ $(jq '.changes | length' "$WORK/check.json") == 20 && $(jq .has_more "$WORK/check.json") == true ]] ||
+    die "the first page of a full sync did not have 20 changes and more"
+
+# ------------------------------------------------------------------------------------------------ sync
+# The sync scenarios' data (bench/lua/sync_*.lua read it from BENCH_SYNC_DATA), made right before each runs: the
+# writes of the scenarios before it would otherwise change what it reads.
+user_token() { sed -n "$((3 + $1))p" "$DATA" | tr -d '",'; }
+sync_users() { local k; for ((k = 0; k < SYNC_USERS; k++)); do echo $((1 + k * USERS / SYNC_USERS)); done; }
+# Walks user $1's sync with pages of $2 from token $3 ("" = a full sync) to its end; sets SYNC_WALK_TOKENS (the
+# token each page was asked with, "" for none), SYNC_WALK_ENTRIES, SYNC_WALK_FINAL (the last page's sync_token) and
+# SYNC_WALK_S (curl's total time, sequential, one connection each).
+sync_walk() {
+    local u=$1 limit=$2 token=${3:-} auth out code t n more next
+    auth="Authorization: Bearer $(user_token "$u")"
+    out=$WORK/sync-page.json
+    SYNC_WALK_TOKENS=() SYNC_WALK_ENTRIES=0 SYNC_WALK_S=0
+    while :; do
+        read -r code t <<<"$(curl -s -o "$out" -w '%{http_code} %{time_total}' -H "$auth" \
+            "$BASE_URL/api/v1/sync?limit=$limit${token:+&token=$token}")"
+        [[ $code == 200 ]] || { cat "$out" >&2; echo >&2; die "GET /api/v1/sync (user $u) answered $code"; }
+        read -r n more next <<<"$(jq -r '"\(.changes | length) \(.has_more) \(.sync_token)"' "$out")"
+        SYNC_WALK_TOKENS+=("$token")
+        SYNC_WALK_ENTRIES=$((SYNC_WALK_ENTRIES + n))
+        SYNC_WALK_S=$(awk -v a="$SYNC_WALK_S" -v b="$t" 'BEGIN {print a + b}')
+        token=$next
+        [[ $more == true ]] || break
+        ((${#SYNC_WALK_TOKENS[@]} < 10000)) || die "the sync of user $u did not end"
+    done
+    SYNC_WALK_FINAL=$next
+}
+declare -A SYNC_LAST_PAGE=()
+
+prepare_sync_full() {
+    local u pages=0 entries=0 seconds=0 tok
+    SYNC_DATA=$WORK/sync_full.lua
+    log "sync_full: walking the full sync of $SYNC_USERS users (pages of $SYNC_FULL_LIMIT) to record their page tokens"
+    {
+        echo "-- Written by bench/run.sh: per sampled user, the token of every page of a full sync (\"\": the first)."
+        echo "return {"
+        echo "sync_limit = $SYNC_FULL_LIMIT,"
+        echo "sync_users = { $(sync_users | paste -sd, -) },"
+        echo "sync_pages = {"
+        for u in $(sync_users); do
+            sync_walk "$u" "$SYNC_FULL_LIMIT"
+            SYNC_LAST_PAGE[$u]=${SYNC_WALK_TOKENS[-1]}
+            pages=$((pages + ${#SYNC_WALK_TOKENS[@]})) entries=$((entries + SYNC_WALK_ENTRIES))
+            seconds=$(awk -v a="$seconds" -v b="$SYNC_WALK_S" 'BEGIN {print a + b}')
+            printf '{'; for tok in "${SYNC_WALK_TOKENS[@]}"; do printf '"%s",' "$tok"; done; echo '},'
+        done
+        echo "},"
+        echo "}"
+    } >"$SYNC_DATA"
+    jq -nc --argjson users "$SYNC_USERS" --argjson pages "$pages" --argjson entries "$entries" --argjson s "$seconds" \
+        --argjson limit "$SYNC_FULL_LIMIT" \
+        '{kind: "sync_prep", scenario: "sync_full", users: $users, limit: $limit, pages_per_user: ($pages / $users),
+          entries_per_user: ($entries / $users), curl_walk_s_per_user: ($s / $users)}' >>"$RESULTS"
+    jq -r '"  \(.pages_per_user) pages and \(.entries_per_user) changes per full sync; walked with curl (one request at a time) in \(.curl_walk_s_per_user * 1000 | round) ms per user"' <<<"$(tail -1 "$RESULTS")"
+}
+
+prepare_sync_incremental() {
+    local u n cfg codes code final entries=0 more ids id
+    SYNC_DATA=$WORK/sync_incremental.lua
+    log "sync_incremental: for $SYNC_USERS users, the token at the end of a full sync, then $SYNC_CHANGES changes each through the API"
+    local tokens=()
+    for u in $(sync_users); do
+        # From the last page of the full sync sync_full walked (if it ran), else from the start.
+        sync_walk "$u" "$SYNC_FULL_LIMIT" "${SYNC_LAST_PAGE[$u]:-}"
+        final=$SYNC_WALK_FINAL
+        cfg=$WORK/sync-patch-$u.curl
+        # Seeded tasks only (their seeded titles): renaming a task the create scenario made would make the write
+        # check count it as lost.
+        ids=$(sql -c "SELECT id FROM tasks WHERE user_id = 'bench-user-$u' AND list_id = md5('bench-inbox-$u')::uuid
+                        AND title LIKE 'Task % of bench user %'
+                      ORDER BY md5(id::text || '$RUN_TAG') LIMIT $SYNC_CHANGES")
+        : >"$cfg"
+        n=0
+        for id in $ids; do
+            n=$((n + 1))
+            ((n > 1)) && echo "next" >>"$cfg"
+            cat >>"$cfg" <<CFG
+url = "$BASE_URL/api/v1/tasks/$id"
+request = "PATCH"
+header = "Authorization: Bearer $(user_token "$u")"
+header = "Content-Type: application/merge-patch+json"
+data = "{\\"title\\":\\"bench-sync $RUN_TAG change $n\\"}"
+output = "/dev/null"
+write-out = "%{http_code}\\n"
+CFG
+        done
+        ((n == SYNC_CHANGES)) || die "user $u has fewer than $SYNC_CHANGES Inbox tasks"
+        codes=$(curl -s -K "$cfg" | sort | uniq -c | paste -sd' ' -)
+        [[ $codes =~ ^\ *$SYNC_CHANGES\ 200$ ]] || die "the $SYNC_CHANGES PATCHes of user $u answered: $codes"
+        code=$(curl -s -o "$WORK/sync-page.json" -w '%{http_code}' -H "Authorization: Bearer $(user_token "$u")" \
+            "$BASE_URL/api/v1/sync?limit=$SYNC_INCREMENTAL_LIMIT&token=$final")
+        [[ $code == 200 ]] || { cat "$WORK/sync-page.json" >&2; die "the incremental sync of user $u answered $code"; }
+        more=$(jq .has_more "$WORK/sync-page.json")
+        [[ $more == false ]] || die "the incremental sync of user $u does not fit one page of $SYNC_INCREMENTAL_LIMIT"
+        [[ $(jq '[.changes[] | select(.type == "task")] | length' "$WORK/sync-page.json") == "$SYNC_CHANGES" ]] ||
+            die "the incremental sync of user $u does not have the $SYNC_CHANGES changed tasks"
+        entries=$((entries + $(jq '.changes | length' "$WORK/sync-page.json")))
+        tokens+=("$final")
+    done
+    {
+        echo "-- Written by bench/run.sh: per sampled user, the sync_token from before $SYNC_CHANGES changes."
+        echo "return {"
+        echo "sync_limit = $SYNC_INCREMENTAL_LIMIT,"
+        echo "sync_users = { $(sync_users | paste -sd, -) },"
+        echo "sync_tokens = {"
+        for final in "${tokens[@]}"; do echo "\"$final\","; done
+        echo "},"
+        echo "}"
+    } >"$SYNC_DATA"
+    jq -nc --argjson users "$SYNC_USERS" --argjson changes "$SYNC_CHANGES" --argjson entries "$entries" \
+        --argjson limit "$SYNC_INCREMENTAL_LIMIT" \
+        '{kind: "sync_prep", scenario: "sync_incremental", users: $users, limit: $limit, changes_per_user: $changes,
+          entries_per_page: ($entries / $users)}' >>"$RESULTS"
+    jq -r '"  each page: \(.entries_per_page) changes (\(.changes_per_user) tasks, their list and tags), has_more false"' <<<"$(tail -1 "$RESULTS")"
+}
+
+if ((HOLD)); then
+    {
+        echo "PG_PORT=$PG_PORT"
+        echo "SERVER_PORT=$SERVER_PORT"
+        echo "BASE_URL=$BASE_URL"
+        echo "DATA=$DATA"
+        echo "PGDATA=$PGDATA"
+        echo "PG_BIN=$PG_BIN"
+    } >"$WORK/hold.env"
+    log "holding: PostgreSQL on 127.0.0.1:$PG_PORT (user todo, database todo), the server at $BASE_URL;"
+    log "  access tokens in $DATA; settings in $WORK/hold.env. Ctrl-C (or SIGTERM to $$) stops both."
+    while :; do sleep 1; done
+fi
 
 # ---------------------------------------------------------------------------------------- measurements
 proc_ticks() { # utime + stime of a process, in clock ticks
@@ -460,7 +608,7 @@ wrk_run() { # scenario conns seconds phase label [open]
         (sleep $((seconds / 2 + 1)); ss -Htn state established "( sport = :$SERVER_PORT )" | wc -l >"$WORK/wrk/$label.established") &
         SIDE_PIDS+=($!)
     fi
-    BENCH_DATA=$DATA BENCH_LUA_DIR=$LUA_DIR BENCH_RUN=$RUN_TAG BENCH_POINT=$label BENCH_SEEN_DIR=$WORK/seen \
+    BENCH_DATA=$DATA BENCH_SYNC_DATA=${SYNC_DATA:-} BENCH_LUA_DIR=$LUA_DIR BENCH_RUN=$RUN_TAG BENCH_POINT=$label BENCH_SEEN_DIR=$WORK/seen \
         wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout "${WRK_TIMEOUT}s" -s "$LUA_DIR/$scenario.lua" "$BASE_URL" \
         >"$out" 2>&1 || true
     cpu1=$(proc_ticks "$SERVER_PID")
@@ -500,7 +648,8 @@ pgbench_run() { # script clients seconds [log]
     local script=$1 clients=$2 seconds=$3 prefix=$WORK/pgbench/$1-c$2 args=() out=$WORK/pgbench/$1-c$2.warmup
     if [[ ${4:-} == log ]]; then args=(-l --log-prefix "$prefix"); out=$prefix.out; fi
     "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U todo -n -M prepared -c "$clients" -j "$(min "$clients" "$(nproc)")" \
-        -T "$seconds" -D users="$USERS" -D tasks="$TASKS_PER_USER" -D base="$BASE_EPOCH" -D projects="$PROJECTS" "${args[@]}" \
+        -T "$seconds" -D users="$USERS" -D tasks="$TASKS_PER_USER" -D base="$BASE_EPOCH" -D projects="$PROJECTS" \
+        -D syncpages="${SYNC_PG_PAGES:-0}" -D synchead="${SYNC_PG_HEAD:-0}" "${args[@]}" \
         -f "$SQL_DIR/pgbench/$script.sql" todo >"$out" 2>&1
 }
 
@@ -533,12 +682,18 @@ pgbench_point() { # script clients
         + "  max \((.latency_us.max // 0) / 1000 | round) ms  failed \(.failed)"' <<<"$(tail -1 "$RESULTS")"
 }
 
+if [[ " $PGBENCH_SCRIPTS " == *" sync_page "* ]]; then
+    # Where each page of each user's full sync starts (sync_page.sql reads it), in the server's feed order.
+    read -r SYNC_PG_PAGES SYNC_PG_HEAD all_tasks <<<"$(sql -F' ' -v users="$USERS" -v limit="$SYNC_FULL_LIMIT" \
+        -f "$SQL_DIR/sync-pages.sql" | tail -1)"
+    [[ $all_tasks == t ]] || die "sync_page.sql needs every page but the first to start after a task"
+fi
 if [[ -n $PGBENCH_SCRIPTS ]]; then
     log "pgbench: the database's ceiling for the same SQL"
     for script in $PGBENCH_SCRIPTS; do
         for c in $CONCURRENCY; do pgbench_point "$script" "$c"; done
     done
-    sql -c "DELETE FROM tasks WHERE title = 'pgbench insert'" >/dev/null
+    sql -c "DELETE FROM tasks WHERE title = 'pgbench insert'" -c "DROP TABLE IF EXISTS bench_sync_pages" >/dev/null
     sql -c "VACUUM (ANALYZE) tasks" -c "VACUUM (ANALYZE) task_tags" >/dev/null
 fi
 
@@ -548,6 +703,10 @@ if [[ -n $SCENARIOS ]] && ((WARMUP > 0)); then
 fi
 log "wrk: API scenarios"
 for scenario in $SCENARIOS; do
+    case $scenario in
+        sync_full) prepare_sync_full ;;
+        sync_incremental) prepare_sync_incremental ;;
+    esac
     for c in $CONCURRENCY; do api_point "$scenario" "$c"; done
 done
 if ((OPEN_CONNECTIONS > 0)); then

@@ -21,7 +21,7 @@ def errors: (.socket_errors | .connect + .read + .write + .timeout) as $sock
           end;
 def pct: if . == null then "–" else (. * 100 | round | tostring) + " %" end;
 def equivalent: {get: "by_id", list: "first_page", keyset: "keyset", list1000: "list_1000", filter: "filtered",
-                 create: "insert", display: "display", move: "move"}[.];
+                 create: "insert", display: "display", move: "move", sync_full: "sync_page"}[.];
 '
 
 api_table() {
@@ -102,11 +102,39 @@ m() { jq -r "$1" "$META"; }
     echo "\`mix\` 60 % list, 20 % get, 10 % create, 5 % merge patch, 5 % delete;"
     echo "\`display\` GET /api/v1/lists/{id}/tasks?limit=50, a page of a Projects list (subtasks, 4 levels) in display"
     echo "order, 1 in 10 the first page, the others after a cursor; \`move\` POST /api/v1/tasks/{id}/move of a Projects task"
-    echo "after or before (alternately) a random sibling."
+    echo "after or before (alternately) a random sibling;"
+    echo "\`sync_full\` GET /api/v1/sync?limit=1000, a random page (the first, or one after a recorded sync_token) of a"
+    echo "random sampled user's full sync; \`sync_incremental\` GET /api/v1/sync?token=…, the changes since a token taken"
+    echo "before 100 title PATCHes of the user's tasks (the same page every time)."
     jq -rs '[.[] | select(.kind == "api" and .phase == "measure" and .open_run)][]
         | "\"\(.scenario) (open connections)\" holds \(.conns) keep-alive connections open at once"
           + (if .established_midway then " (the server had \(.established_midway) established half-way through)" else "" end) + "."' "$RESULTS"
     echo
+    if jq -se 'any(.[]; .kind == "sync_prep")' "$RESULTS" >/dev/null; then
+        echo "## Sync"
+        echo
+        jq -rs '.[] | select(.kind == "sync_prep" and .scenario == "sync_full")
+            | "- sync_full: \(.users) sampled users; a full sync is \(.pages_per_user) pages of \(.limit) (\(.entries_per_user | round) changes on average);"
+              + " walked once with curl before the measurement, one page at a time, in \(.curl_walk_s_per_user * 1000 | round) ms per user."' "$RESULTS"
+        jq -rs '.[] | select(.kind == "sync_prep" and .scenario == "sync_incremental")
+            | "- sync_incremental: \(.users) sampled users, \(.changes_per_user) changes each (title PATCHes); the page after the"
+              + " token holds \(.entries_per_page) changes (the tasks, their list and their tags), limit \(.limit), has_more false."' "$RESULTS"
+        echo
+        echo "A whole full sync of one account, derived: pages per account × the mean latency of a page at that"
+        echo "concurrency (what one client paging alone would wait, at that load); and full syncs per second the server"
+        echo "gives all clients together (req/s ÷ pages per account)."
+        echo
+        echo "| Scenario | Conns | req/s | mean ms | p99 ms | pages / account | full sync s / account | full syncs / s |"
+        echo "|---|--:|--:|--:|--:|--:|--:|--:|"
+        jq -rs "$JQ_LIB"'
+            ([.[] | select(.kind == "sync_prep" and .scenario == "sync_full") | .pages_per_user] | first) as $pages
+            | .[] | select(.kind == "api" and .phase == "measure" and (.scenario | startswith("sync_")))
+            | (if .scenario == "sync_full" then $pages else null end) as $p
+            | "| \(.scenario) | \(.conns) | \(.rps | int) | \(.latency_us.mean | ms) | \(.latency_us.p99 | ms) | \($p // "–") "
+              + "| \(if $p then (.latency_us.mean * $p / 1e6 | r(2) | tostring) else "–" end) "
+              + "| \(if $p then (.rps / $p | r(1) | tostring) else "–" end) |"' "$RESULTS"
+        echo
+    fi
     if jq -se 'any(.[]; .kind == "pgbench")' "$RESULTS" >/dev/null; then
         echo "## Database ceiling (pgbench)"
         echo
