@@ -119,6 +119,25 @@ class ExplainTest {
         }
     }
 
+    /**
+     * The first (or last) top-level position of a list, read by every create and move: one entry of the unique key
+     * (user_id, list_id, parent_id, position), not every top-level task (min(position) with "parent_id IS NULL" read all
+     * 5,000 here: IS NULL is no equality to the planner, so the key's order by position went unused).
+     */
+    @Test
+    void theFirstPositionOfAListReadsOneIndexEntry() throws SQLException {
+        String first = "SELECT position FROM tasks WHERE user_id = ? AND list_id = (SELECT id FROM lists WHERE user_id = ?)"
+                + " AND parent_id IS NULL ORDER BY parent_id, position LIMIT 1";
+        String last = first.replace("ORDER BY parent_id, position", "ORDER BY parent_id DESC, position DESC");
+        try (Connection c = dataSource.getConnection()) {
+            for (String sql : List.of(first, last)) {
+                String plan = explain(c, "(ANALYZE) " + sql, MAIN_USER, MAIN_USER);
+                assertThat(plan).as("plan:%n%s", plan).contains("tasks_position_key").doesNotContain("Sort")
+                        .containsPattern("Index (Only )?Scan (Backward )?using tasks_position_key on tasks .*rows=1 loops=1");
+            }
+        }
+    }
+
     private static void assertServedByIndex(String plan) {
         assertThat(plan)
                 .as("plan:%n%s", plan)

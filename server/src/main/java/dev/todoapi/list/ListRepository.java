@@ -146,9 +146,11 @@ class ListRepository {
 
     /** The last position among the list's top-level tasks, or null when it has none. */
     @Nullable String lastTopLevelPosition(String userId, UUID listId) {
-        return db.select(DSL.max(TASKS.POSITION)).from(TASKS)
+        return db.select(TASKS.POSITION).from(TASKS)
                 .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.PARENT_ID.isNull())
-                .fetchOne(0, String.class);
+                .orderBy(TASKS.PARENT_ID.desc(), TASKS.POSITION.desc()) // the unique key's order, backwards: one entry
+                .limit(1)
+                .fetchOne(TASKS.POSITION);
     }
 
     /** Puts a top-level task, with its subtree, into a list at a position. */
