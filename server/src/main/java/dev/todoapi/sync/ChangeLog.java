@@ -67,6 +67,8 @@ public class ChangeLog {
         final Set<UUID> tasks = new LinkedHashSet<>();
         final Set<UUID> lists = new LinkedHashSet<>();
         final Set<UUID> tags = new LinkedHashSet<>();
+        /** Whether a write may have changed a count (a task created, deleted, moved, completed or reopened, retagged). */
+        boolean counts;
 
         Pending(String userId, long seq) {
             this.userId = userId;
@@ -120,17 +122,32 @@ public class ChangeLog {
         return pending;
     }
 
+    /**
+     * A write of this transaction may change what others count (a task created, deleted, moved, completed or reopened,
+     * or its tags changed): before the commit, the lists, parents and tags of the tasks written are stamped too. Writes
+     * that change nothing counted (a title, a due date) leave them alone, so the feed doesn't resend them.
+     */
+    public void countsMayChange(String userId) {
+        pending(userId).counts = true;
+    }
+
     /** These tasks' representations changed without a write of their rows (a parent's counts, a tag's rename). */
     public void touchTasks(String userId, Collection<UUID> taskIds) {
-        pending(userId).tasks.addAll(taskIds);
+        Pending p = pending(userId);
+        p.tasks.addAll(taskIds);
+        p.counts |= !taskIds.isEmpty();
     }
 
     public void touchLists(String userId, Collection<UUID> listIds) {
-        pending(userId).lists.addAll(listIds);
+        Pending p = pending(userId);
+        p.lists.addAll(listIds);
+        p.counts |= !listIds.isEmpty();
     }
 
     public void touchTags(String userId, Collection<UUID> tagIds) {
-        pending(userId).tags.addAll(tagIds);
+        Pending p = pending(userId);
+        p.tags.addAll(tagIds);
+        p.counts |= !tagIds.isEmpty();
     }
 
     /** Tombstones for these deleted resources (a resource deleted again, after a restore, gets a new one). */
@@ -139,6 +156,7 @@ public class ChangeLog {
             return;
         }
         long seq = seq(userId);
+        countsMayChange(userId);
         var insert = db.insertInto(TOMBSTONES, TOMBSTONES.USER_ID, TOMBSTONES.KIND, TOMBSTONES.ID, TOMBSTONES.CHANGE_SEQ);
         for (UUID id : ids) {
             insert = insert.values(userId, kind.wire(), id, seq);
@@ -192,6 +210,10 @@ public class ChangeLog {
             db.update(TASKS).set(TASKS.CHANGE_SEQ, seq)
                     .where(TASKS.USER_ID.eq(u), TASKS.ID.in(p.tasks), TASKS.CHANGE_SEQ.ne(seq)).execute();
         }
+        if (!p.counts) {
+            stampNamed(p);
+            return;
+        }
         var changed = TASKS.as("changed");
         // Parents of the tasks written (their subtask counts).
         db.update(TASKS).set(TASKS.CHANGE_SEQ, seq)
@@ -213,6 +235,18 @@ public class ChangeLog {
                                         .where(TASK_TAGS.USER_ID.eq(u), changed.CHANGE_SEQ.eq(seq)))
                                 .or(p.tags.isEmpty() ? DSL.falseCondition() : TAGS.ID.in(p.tags)))
                 .execute();
+    }
+
+    /** Only the lists and tags callers named (the tasks named are stamped already). */
+    private void stampNamed(Pending p) {
+        if (!p.lists.isEmpty()) {
+            db.update(LISTS).set(LISTS.CHANGE_SEQ, p.seq)
+                    .where(LISTS.USER_ID.eq(p.userId), LISTS.ID.in(p.lists), LISTS.CHANGE_SEQ.ne(p.seq)).execute();
+        }
+        if (!p.tags.isEmpty()) {
+            db.update(TAGS).set(TAGS.CHANGE_SEQ, p.seq)
+                    .where(TAGS.USER_ID.eq(p.userId), TAGS.ID.in(p.tags), TAGS.CHANGE_SEQ.ne(p.seq)).execute();
+        }
     }
 
     /** The user's last committed change number, 0 before the first. */

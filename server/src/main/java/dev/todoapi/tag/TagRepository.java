@@ -170,6 +170,7 @@ public class TagRepository {
         if (tags.isEmpty()) {
             return;
         }
+        changes.countsMayChange(userId); // the tags count one more task
         var insert = db.insertInto(TASK_TAGS, TASK_TAGS.USER_ID, TASK_TAGS.TASK_ID, TASK_TAGS.TAG_ID);
         for (TagsRecord tag : tags) {
             insert = insert.values(userId, taskId, tag.getId());

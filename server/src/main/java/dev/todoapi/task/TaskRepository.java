@@ -133,6 +133,7 @@ class TaskRepository {
 
     TasksRecord insert(TasksRecord task) {
         task.setChangeSeq(changes.seq(task.getUserId()));
+        changes.countsMayChange(task.getUserId()); // a new task counts in its list, its parent and its tags
         if (task.getNextOccurrenceCreated() == null) {
             task.setNextOccurrenceCreated(false); // a new task has spawned nothing (the column is NOT NULL)
         }
@@ -209,6 +210,7 @@ class TaskRepository {
     /** Puts back rows of a trashed subtree or list as they are given (ids, versions, paths), stamped with this change. */
     void insertExact(String userId, List<TasksRecord> rows, List<dev.todoapi.db.jooq.tables.records.TaskTagsRecord> links) {
         long seq = changes.seq(userId);
+        changes.countsMayChange(userId);
         for (TasksRecord row : rows) {
             row.setChangeSeq(seq);
             db.insertInto(TASKS).set(row).execute();

@@ -278,6 +278,9 @@ public class Tasks {
             occurrence = Recurrence.next(changed.getRecurrenceRule(), changed.getDueDate());
             occurrence.ifPresent(ignored -> changed.setNextOccurrenceCreated(true));
         }
+        if (wasCompleted != changed.getCompleted()) {
+            changeLog.countsMayChange(userId); // its list's, its parent's and its tags' open counts
+        }
         TasksRecord task = tasks.update(changed);
         int openSubtasks = before.openSubtaskCount();
         if (!wasCompleted && task.getCompleted() && openSubtasks > 0) {

@@ -161,6 +161,20 @@ class SyncApiTest extends TaskApiTestBase {
         }
     }
 
+    /** A change that no count sees (a title) is one change in the feed: its list and tags are not sent again. */
+    @Test
+    void anEditThatChangesNoCountIsOneChange() throws Exception {
+        TestUser ada = register("ada@example.com");
+        String task = createTask(ada, "{\"title\": \"Draft\", \"tags\": [\"a\", \"b\"]}").get("id").asString();
+        Replica replica = new Replica(ada);
+        replica.pull(50);
+        patchTask(ada, task, "{\"title\": \"Final\", \"priority\": \"high\"}");
+        assertThat(replica.pull(50)).isEqualTo(1);
+        toggle(ada, task); // completing it changes the open counts of its list and both tags
+        assertThat(replica.pull(50)).isEqualTo(4);
+        assertThat(replica.state).isEqualTo(serverState(ada));
+    }
+
     @Test
     void expiredForgedAndForeignTokensAreRefused() throws Exception {
         TestUser ada = register("ada@example.com");
