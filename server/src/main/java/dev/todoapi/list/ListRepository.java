@@ -2,6 +2,7 @@ package dev.todoapi.list;
 
 import static dev.todoapi.db.jooq.Tables.LISTS;
 import static dev.todoapi.db.jooq.Tables.TASKS;
+import static dev.todoapi.db.jooq.Tables.TASK_TAGS;
 
 import dev.todoapi.db.jooq.tables.records.TasksRecord;
 import dev.todoapi.task.TaskTree;
@@ -166,20 +167,17 @@ class ListRepository {
     }
 
     /** Deletes the list; its tasks (and their tags' links) cascade. Tombstones for all; their tags are stamped. */
-    void delete(String userId, UUID listId) {
+    void delete(ListsRecord list) {
+        String userId = list.getUserId();
+        UUID listId = list.getId();
         List<TasksRecord> rows = db.selectFrom(TASKS).where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId))
                 .orderBy(TASKS.SORT_PATH).fetch();
         List<UUID> taskIds = rows.stream().map(TasksRecord::getId).toList();
-        ListsRecord list = db.selectFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).fetchSingle();
-        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.LIST, listId, list.getName(), rows, taskIds.isEmpty() ? List.of()
-                : db.selectFrom(dev.todoapi.db.jooq.Tables.TASK_TAGS).where(dev.todoapi.db.jooq.Tables.TASK_TAGS.USER_ID.eq(userId),
-                        dev.todoapi.db.jooq.Tables.TASK_TAGS.TASK_ID.in(taskIds)).fetch(), list);
-        if (!taskIds.isEmpty()) {
-            changes.touchTags(userId, db.selectDistinct(dev.todoapi.db.jooq.Tables.TASK_TAGS.TAG_ID).from(dev.todoapi.db.jooq.Tables.TASK_TAGS)
-                    .where(dev.todoapi.db.jooq.Tables.TASK_TAGS.USER_ID.eq(userId), dev.todoapi.db.jooq.Tables.TASK_TAGS.TASK_ID.in(taskIds))
-                    .fetch(dev.todoapi.db.jooq.Tables.TASK_TAGS.TAG_ID));
-            changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, taskIds);
-        }
+        List<dev.todoapi.db.jooq.tables.records.TaskTagsRecord> links = taskIds.isEmpty() ? List.of()
+                : db.selectFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(taskIds)).fetch();
+        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.LIST, listId, list.getName(), rows, links, list);
+        changes.touchTags(userId, links.stream().map(dev.todoapi.db.jooq.tables.records.TaskTagsRecord::getTagId).toList());
+        changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, taskIds);
         changes.deleted(userId, dev.todoapi.sync.ChangeLog.Kind.LIST, List.of(listId));
         db.deleteFrom(LISTS).where(LISTS.USER_ID.eq(userId), LISTS.ID.eq(listId)).execute();
     }

@@ -184,7 +184,7 @@ public class Lists {
                 lists.placeTask(userId, topLevel.get(i), moveTasksTo, keys.get(i));
             }
         }
-        lists.delete(userId, listId);
+        lists.delete(list); // locked above
     }
 
     private static String name(String name) {

@@ -170,15 +170,12 @@ class TaskRepository {
      * what counted them: the task's parent, its list, the subtree's tags.
      */
     boolean delete(String userId, TasksRecord task) {
-        String path = task.getSortPath();
-        Condition subtree = TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(task.getListId()))
-                .and(TASKS.SORT_PATH.ge(path)).and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(path)));
-        List<TasksRecord> rows = db.selectFrom(TASKS).where(subtree).orderBy(TASKS.SORT_PATH).fetch();
+        List<TasksRecord> rows = db.selectFrom(TASKS).where(TaskTree.subtree(userId, task.getListId(), task.getSortPath()))
+                .orderBy(TASKS.SORT_PATH).fetch();
         List<UUID> ids = rows.stream().map(TasksRecord::getId).toList();
-        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, task.getId(), task.getTitle(), rows,
-                db.selectFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch(), null);
-        changes.touchTags(userId, db.selectDistinct(TASK_TAGS.TAG_ID).from(TASK_TAGS)
-                .where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch(TASK_TAGS.TAG_ID));
+        var links = db.selectFrom(TASK_TAGS).where(TASK_TAGS.USER_ID.eq(userId), TASK_TAGS.TASK_ID.in(ids)).fetch();
+        changes.trash(userId, dev.todoapi.sync.ChangeLog.Kind.TASK, task.getId(), task.getTitle(), rows, links, null);
+        changes.touchTags(userId, links.getValues(TASK_TAGS.TAG_ID));
         if (task.getParentId() != null) {
             changes.touchTasks(userId, List.of(task.getParentId()));
         }
@@ -290,8 +287,7 @@ class TaskRepository {
      */
     Map<UUID, TasksRecord> lockInOrder(String userId, java.util.Collection<UUID> taskIds, @Nullable TasksRecord subtreeOf) {
         Condition subtree = subtreeOf == null ? DSL.noCondition()
-                : TASKS.LIST_ID.eq(subtreeOf.getListId()).and(TASKS.SORT_PATH.ge(subtreeOf.getSortPath()))
-                        .and(TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(subtreeOf.getSortPath())));
+                : TaskTree.subtree(userId, subtreeOf.getListId(), subtreeOf.getSortPath());
         Map<UUID, TasksRecord> named = new HashMap<>();
         for (TasksRecord row : db.select(TASKS.ID, TASKS.LIST_ID, TASKS.PARENT_ID, TASKS.POSITION, TASKS.SORT_PATH).from(TASKS)
                 .where(TASKS.USER_ID.eq(userId))
@@ -324,14 +320,13 @@ class TaskRepository {
 
     /** How many tasks have a sort path in [from, to) in the list. */
     int countPaths(String userId, UUID listId, String from, String to) {
-        return db.fetchCount(TASKS, TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(listId))
-                .and(TASKS.SORT_PATH.ge(from)).and(TASKS.SORT_PATH.lt(to)));
+        return db.fetchCount(TASKS, TaskTree.pathRange(userId, listId, from, to));
     }
 
     /** Row-locks the tasks with a sort path in [from, to) that no other transaction holds; how many it locked. */
     int lockPathsWithoutWaiting(String userId, UUID listId, String from, String to) {
         return db.select(TASKS.ID).from(TASKS)
-                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(listId), TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(to))
+                .where(TaskTree.pathRange(userId, listId, from, to))
                 .forUpdate().skipLocked()
                 .fetch().size();
     }
@@ -370,8 +365,7 @@ class TaskRepository {
                 .minus(DSL.charLength(DSL.replace(TASKS.SORT_PATH, DSL.inline(String.valueOf(TaskTree.SEPARATOR)), DSL.inline(""))));
         Integer deepest = db.select(DSL.max(depth))
                 .from(TASKS)
-                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
-                        TASKS.SORT_PATH.ge(path), TASKS.SORT_PATH.lt(TaskTree.subtreeEnd(path)))
+                .where(TaskTree.subtree(userId, task.getListId(), path))
                 .fetchOne(0, Integer.class);
         return deepest == null ? 0 : deepest - TaskTree.depth(path);
     }

@@ -67,6 +67,16 @@ public final class TaskTree {
         return path + (char) (SEPARATOR + 1);
     }
 
+    /** The user's tasks of a list whose sort paths are in [from, to). */
+    public static org.jooq.Condition pathRange(String userId, UUID listId, String from, String to) {
+        return TASKS.USER_ID.eq(userId).and(TASKS.LIST_ID.eq(listId)).and(TASKS.SORT_PATH.ge(from)).and(TASKS.SORT_PATH.lt(to));
+    }
+
+    /** A task of the list at this path and every task below it. */
+    public static org.jooq.Condition subtree(String userId, UUID listId, String path) {
+        return pathRange(userId, listId, path, subtreeEnd(path));
+    }
+
     /**
      * Moves a task with its subtree in one statement: the task gets its new list, parent and position, and every
      * path of the subtree its new prefix; the tasks below it change list with it (a version bump when they do). One
@@ -91,8 +101,7 @@ public final class TaskTree {
                 .set(TASKS.VERSION, DSL.when(changes, TASKS.VERSION.plus(1)).otherwise(TASKS.VERSION))
                 .set(TASKS.UPDATED_AT, DSL.when(changes, now).otherwise(TASKS.UPDATED_AT))
                 .set(TASKS.CHANGE_SEQ, DSL.when(changes, DSL.val(log.seq(userId))).otherwise(TASKS.CHANGE_SEQ))
-                .where(TASKS.USER_ID.eq(userId), TASKS.LIST_ID.eq(task.getListId()),
-                        TASKS.SORT_PATH.ge(from), TASKS.SORT_PATH.lt(subtreeEnd(from)))
+                .where(subtree(userId, task.getListId(), from))
                 .returning()
                 .fetch();
         // What counted the task where it was: its old parent and list (the new ones are stamped as its context).
