@@ -69,7 +69,7 @@ class ListController implements ListsApi {
     static TodoList list(ListRepository.ListWithCounts row) {
         var record = row.list();
         TodoList list = new TodoList(record.getId(), record.getName(), record.getPosition(), record.getIsDefault(),
-                row.openTaskCount(), row.taskCount(), record.getCreatedAt(), record.getUpdatedAt());
+                row.openTaskCount(), row.taskCount(), record.getVersion(), record.getCreatedAt(), record.getUpdatedAt());
         list.setColor(record.getColor());
         return list;
     }

@@ -172,6 +172,10 @@ class Batch {
         if (!type.endsWith(".create") && r.resource() == null) {
             throw ApiException.validation("resource_id", "REQUIRED", "names the resource a " + type + " changes");
         }
+        if (type.startsWith("tag.") && command.getIfVersion() != null) {
+            // Tags have no versions (nor ETags); an if_version there would be a check that checks nothing.
+            throw ApiException.validation("if_version", "INVALID_VALUE", "is for tasks and lists only: tags have no versions");
+        }
         UUID id = r.resource();
         BatchResult result = new BatchResult(command.getId(), 200);
         switch (type) {

@@ -19,7 +19,7 @@ final class TaskRepresentation {
         Task task = new Task(row.getId(), row.getUserId(), row.getListId(), row.getPosition(), view.subtaskCount(),
                 view.openSubtaskCount(),
                 row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()), tagRefs(view),
-                row.getCreatedAt(), row.getUpdatedAt());
+                row.getVersion(), row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());
@@ -36,7 +36,7 @@ final class TaskRepresentation {
         TasksRecord row = view.task();
         TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), row.getPosition(),
                 view.subtaskCount(), view.openSubtaskCount(), row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()),
-                tagRefs(view), row.getCreatedAt(), row.getUpdatedAt());
+                tagRefs(view), row.getVersion(), row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
         task.setCompletedAt(row.getCompletedAt());

@@ -113,6 +113,13 @@ class BatchApiTest extends TaskApiTestBase {
         assertThat(duplicate.getResponse().getStatus()).isEqualTo(422);
         assertThat(body(duplicate).get("errors").get(0).get("field").asString()).isEqualTo("commands[1].id");
 
+        JsonNode versionedTag = body(batch(ada, "{\"commands\": [{\"id\": \"v\", \"type\": \"tag.create\", \"if_version\": 1,"
+                + " \"args\": {\"name\": \"versioned\"}}]}")).get("results").get(0);
+        assertThat(versionedTag.get("status").asInt()).as("tags have no versions to check").isEqualTo(422);
+        assertThat(versionedTag.get("problem").get("errors").get(0).get("field").asString()).isEqualTo("if_version");
+        assertThat(body(call(get("/api/v1/tags").header("Authorization", ada.bearer()))).get("items").toString())
+                .as("nothing created").doesNotContain("versioned");
+
         JsonNode unknown = body(batch(ada, "{\"commands\": [{\"id\": \"w\", \"type\": \"task.delete\", \"resource_id\": \"nope\"}]}"))
                 .get("results").get(0);
         assertThat(unknown.get("status").asInt()).isEqualTo(422);
