@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -54,10 +55,21 @@ public class ChangeLog {
         }
     }
 
-    private final DSLContext db;
+    /**
+     * Told of each write transaction of a user just before it commits, inside it: what it does there commits (or
+     * rolls back) with the change. The one place push and webhooks hear of changes; they read the changes themselves
+     * from the feed. An exception rolls the write back, so an observer does only what must commit with it.
+     */
+    public interface CommitObserver {
+        void beforeCommit(String userId, long seq);
+    }
 
-    ChangeLog(DSLContext db) {
+    private final DSLContext db;
+    private final ObjectProvider<CommitObserver> observers;
+
+    ChangeLog(DSLContext db, ObjectProvider<CommitObserver> observers) {
         this.db = db;
+        this.observers = observers;
     }
 
     /** What one transaction has recorded for one user. */
@@ -78,6 +90,7 @@ public class ChangeLog {
         @Override
         public void beforeCommit(boolean readOnly) {
             stampContext(this);
+            observers.orderedStream().forEach(observer -> observer.beforeCommit(userId, seq));
         }
 
         @Override
