@@ -132,6 +132,11 @@ SELECT CASE WHEN to_regclass('public.user_emails') IS NULL
             THEN 'user_emails: no such table (migration V4 not applied), skipped'
             ELSE pg_temp.distribute('user_emails', 'email_lower', 'none') END;
 
+-- One-time stream tickets (migration V14): keyed by the ticket's hash and distributed by it, like user_emails.
+SELECT CASE WHEN to_regclass('public.stream_tickets') IS NULL
+            THEN 'stream_tickets: no such table (migration V14 not applied), skipped'
+            ELSE pg_temp.distribute('stream_tickets', 'ticket_hash', 'none') END;
+
 -- create_distributed_table and create_reference_table copy the rows already there into the shards and leave the
 -- originals, invisible, in the coordinator's own table: truncate those (a freshly migrated database has none; the
 -- shards are not touched).

@@ -6,6 +6,7 @@ import dev.todoapi.api.model.ChangePasswordRequest;
 import dev.todoapi.api.model.LoginRequest;
 import dev.todoapi.api.model.RefreshRequest;
 import dev.todoapi.api.model.RegisterRequest;
+import dev.todoapi.api.model.StreamTicket;
 import dev.todoapi.api.model.UpdateUserRequest;
 import dev.todoapi.api.model.User;
 import dev.todoapi.db.jooq.tables.records.UsersRecord;
@@ -32,12 +33,14 @@ class AuthController implements AuthApi {
     private final Accounts accounts;
     private final Sessions sessions;
     private final CurrentUser currentUser;
+    private final StreamTickets tickets;
     private final SecurityEvents events;
     private final HttpServletRequest request;
     private final boolean cookieSecure;
 
     AuthController(Accounts accounts, Sessions sessions, CurrentUser currentUser, SecurityEvents events,
-            HttpServletRequest request, AuthProperties properties) {
+            HttpServletRequest request, AuthProperties properties, StreamTickets tickets) {
+        this.tickets = tickets;
         this.accounts = accounts;
         this.sessions = sessions;
         this.currentUser = currentUser;
@@ -96,6 +99,14 @@ class AuthController implements AuthApi {
             sessions.end(token);
         }
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, clearedCookie()).build();
+    }
+
+    @Override
+    public ResponseEntity<StreamTicket> createStreamTicket() {
+        String userId = currentUser.id();
+        accounts.get(userId); // 401 for an account deleted since its token was issued
+        return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
+                .body(new StreamTicket(tickets.issue(userId), (int) tickets.ttl().toSeconds()));
     }
 
     @Override

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * one of them to another backend, whether it hands out its most recently used server connection first
  * (PgBouncer's default) or its least recently used one ({@code server_round_robin = 1}).
  */
-final class TransactionPooling {
+public final class TransactionPooling {
 
     static final String PREPARE_THRESHOLD = "prepareThreshold";
 
@@ -113,6 +113,11 @@ final class TransactionPooling {
      * A's ended first; then A twice (most recently used first: B's backend; least recently used first: A's,
      * then B's). Connected directly, A and B each see one backend all along, and never the same one.
      */
+    /** Whether connections to the target are lent by a transaction pooler (PgBouncer's pool_mode=transaction). */
+    public static boolean transactionPooled(JdbcTarget target, Duration timeout) throws SQLException {
+        return probe(target, timeout).transactionPooling();
+    }
+
     static Probe probe(JdbcTarget target, Duration timeout) throws SQLException {
         Properties properties = new Properties();
         if (target.user() != null) {

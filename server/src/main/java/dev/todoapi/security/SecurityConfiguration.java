@@ -183,7 +183,9 @@ public class SecurityConfiguration {
             HttpSecurity http,
             AuthenticationManagerResolver<HttpServletRequest> issuerResolver,
             ProblemAuthenticationEntryPoint entryPoint,
-            ProblemAccessDeniedHandler accessDeniedHandler) throws Exception {
+            ProblemAccessDeniedHandler accessDeniedHandler,
+            dev.todoapi.auth.StreamTickets streamTickets,
+            tools.jackson.databind.json.JsonMapper json) throws Exception {
         http.csrf(csrf -> csrf.disable()) // bearer tokens; the refresh cookie is SameSite=Strict and scoped to /api/v1/auth
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .cors(Customizer.withDefaults())
@@ -195,7 +197,11 @@ public class SecurityConfiguration {
                 .headers(headers -> headers
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .frameOptions(frame -> frame.deny()))
+                .addFilterBefore(new StreamTicketFilter(streamTickets, json),
+                        org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
+                        // An event stream's later (async) dispatches: its request was authenticated when it opened.
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC).permitAll()
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .requestMatchers(HttpMethod.POST,
                                 "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",
@@ -225,7 +231,8 @@ public class SecurityConfiguration {
         cors.setAllowedOrigins(allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList());
         cors.setAllowCredentials(true); // the refresh cookie
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
-        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-Id",
+                "Last-Event-ID"));
         cors.setExposedHeaders(List.of("ETag", "Location", "X-Request-Id", "Retry-After", "RateLimit", "RateLimit-Policy"));
         cors.setMaxAge(3600L);
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();

@@ -5,6 +5,7 @@ import static dev.todoapi.db.jooq.Tables.TAGS;
 import static dev.todoapi.db.jooq.Tables.TASKS;
 import static dev.todoapi.db.jooq.Tables.TOMBSTONES;
 
+import dev.todoapi.api.model.StreamChange;
 import dev.todoapi.api.model.SyncChange;
 import dev.todoapi.api.model.SyncPage;
 import dev.todoapi.list.Lists;
@@ -81,24 +82,44 @@ public class Sync {
         return window;
     }
 
+    /** A run of the feed: the page's entries in feed order, whether more follow, and the token after them. */
+    private record Run(List<Entry> page, boolean more, String next) {}
+
+    /** What changed, without the resources: the page the live stream sends. */
+    public record Peek(List<StreamChange> changes, boolean more, String next) {}
+
+    /** The feed position of everything the user has committed so far: where a live stream without a token starts. */
+    public String head(String userId) {
+        long committed = changes.committed(userId);
+        return encode(new Token(committed, null, null, committed, Instant.now()));
+    }
+
+    /** The user's last committed change number (0 before the first). */
+    public long committed(String userId) {
+        return changes.committed(userId);
+    }
+
+    /** The change number a token stands at (changes up to it are in it); 422 for a string that is no token of ours. */
+    public static long position(String token) {
+        return decode(token).seq();
+    }
+
+    /** The next changes after the token, as (op, type, id) only: one snapshot, as {@link #page}. */
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
+    public Peek peek(String userId, String token, int limit) {
+        Run run = run(userId, token, limit);
+        List<StreamChange> out = new ArrayList<>(run.page().size());
+        for (Entry e : run.page()) {
+            out.add(new StreamChange(e.deletedAt() == null ? StreamChange.OpEnum.UPSERT : StreamChange.OpEnum.DELETE,
+                    StreamChange.TypeEnum.fromValue(e.kind()), e.id()));
+        }
+        return new Peek(out, run.more(), run.next());
+    }
+
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public SyncPage page(String userId, @Nullable String token, int limit) {
-        long committed = changes.committed(userId);
-        Token at = token == null || token.isEmpty()
-                ? new Token(-1, null, null, committed, Instant.now())
-                : decode(token);
-        if (at.issued().isBefore(Instant.now().minus(window))) {
-            throw new ApiException(HttpStatus.GONE, "SYNC_TOKEN_EXPIRED", "This sync token is older than "
-                    + window.toDays() + " days, the time deletions are kept; start a full sync without a token.");
-        }
-        List<Entry> entries = new ArrayList<>();
-        entries.addAll(live(userId, LISTS, LISTS.USER_ID, LISTS.ID, LISTS.CHANGE_SEQ, ChangeLog.Kind.LIST, at, limit));
-        entries.addAll(live(userId, TAGS, TAGS.USER_ID, TAGS.ID, TAGS.CHANGE_SEQ, ChangeLog.Kind.TAG, at, limit));
-        entries.addAll(live(userId, TASKS, TASKS.USER_ID, TASKS.ID, TASKS.CHANGE_SEQ, ChangeLog.Kind.TASK, at, limit));
-        entries.addAll(tombstones(userId, at, limit));
-        entries.sort(FEED_ORDER);
-        boolean more = entries.size() > limit;
-        List<Entry> page = more ? entries.subList(0, limit) : entries;
+        Run run = run(userId, token, limit);
+        List<Entry> page = run.page();
 
         List<UUID> listIds = new ArrayList<>();
         List<UUID> tagIds = new ArrayList<>();
@@ -130,6 +151,27 @@ public class Sync {
             }
             out.add(change);
         }
+        return new SyncPage(out, run.more(), run.next());
+    }
+
+    /** Inside the caller's REPEATABLE READ transaction: the committed number and the rows, from one snapshot. */
+    private Run run(String userId, @Nullable String token, int limit) {
+        long committed = changes.committed(userId);
+        Token at = token == null || token.isEmpty()
+                ? new Token(-1, null, null, committed, Instant.now())
+                : decode(token);
+        if (at.issued().isBefore(Instant.now().minus(window))) {
+            throw new ApiException(HttpStatus.GONE, "SYNC_TOKEN_EXPIRED", "This sync token is older than "
+                    + window.toDays() + " days, the time deletions are kept; start a full sync without a token.");
+        }
+        List<Entry> entries = new ArrayList<>();
+        entries.addAll(live(userId, LISTS, LISTS.USER_ID, LISTS.ID, LISTS.CHANGE_SEQ, ChangeLog.Kind.LIST, at, limit));
+        entries.addAll(live(userId, TAGS, TAGS.USER_ID, TAGS.ID, TAGS.CHANGE_SEQ, ChangeLog.Kind.TAG, at, limit));
+        entries.addAll(live(userId, TASKS, TASKS.USER_ID, TASKS.ID, TASKS.CHANGE_SEQ, ChangeLog.Kind.TASK, at, limit));
+        entries.addAll(tombstones(userId, at, limit));
+        entries.sort(FEED_ORDER);
+        boolean more = entries.size() > limit;
+        List<Entry> page = more ? entries.subList(0, limit) : entries;
         Token next;
         if (more) {
             Entry last = page.getLast();
@@ -137,7 +179,7 @@ public class Sync {
         } else {
             next = new Token(committed, null, null, committed, Instant.now());
         }
-        return new SyncPage(out, more, encode(next));
+        return new Run(page, more, encode(next));
     }
 
     /** The rows of one kind after the position, in feed order (at most limit + 1), pinned to the user. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.todoapi.TodoApiApplication;
 import dev.todoapi.db.EmbeddedPostgresSupport;
 import dev.todoapi.testsupport.PgBouncer;
+import dev.todoapi.testsupport.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,7 +161,11 @@ class PgBouncerTest {
                 "--todo.database.pool-size=5",
                 "--todo.auth.jwt-secret=" + SECRET,
                 "--todo.auth.bcrypt-cost=10",
-                "--todo.auth.rate-limit-per-minute=100000");
+                "--todo.auth.rate-limit-per-minute=100000",
+                // LISTEN needs a session: straight to PostgreSQL, while everything else goes through the pooler.
+                // No polling, so a change reaches another server's streams only by notification.
+                "--todo.events.listen-url=" + database.jdbcUrl(),
+                "--todo.events.poll=1h");
     }
 
     // ------------------------------------------------------------------ (a) no silent serving
@@ -301,6 +306,27 @@ class PgBouncerTest {
             assertThat(unrevokedTokensOfFamily(token)).as("unrevoked refresh tokens of the session").isZero();
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteThroughThePoolerReachesAnEventStreamOnTheOtherServer() throws Exception {
+        String token = register(a).get("access_token").asString();
+        int portB = ((WebServerApplicationContext) b).getWebServer().getPort();
+        try (SseClient stream = SseClient.open(http, "http://127.0.0.1:" + portB + "/api/v1/events", "Authorization", "Bearer " + token)) {
+            assertThat(stream.status()).isEqualTo(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (stream.comments.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            HttpResponse<String> created = post(a, "/api/v1/tasks", token, null, "{\"title\": \"through the pooler\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = json.readTree(created.body()).get("id").asString();
+            boolean seen = false;
+            while (!seen) {
+                SseClient.Event event = stream.next(Duration.ofSeconds(15));
+                seen = event.data().contains(id);
+            }
         }
     }
 

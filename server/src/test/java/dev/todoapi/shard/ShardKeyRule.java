@@ -42,15 +42,20 @@ import org.jooq.impl.QOM;
 public final class ShardKeyRule {
 
     /** Distributed tables and their distribution column. Reference tables (rate_limit_buckets) are not here. */
-    public static final Map<String, String> DISTRIBUTED = Map.of(
-            "users", "id",
-            "user_emails", "email_lower",
-            "lists", "user_id",
-            "tasks", "user_id",
-            "tags", "user_id",
-            "task_tags", "user_id",
-            "refresh_tokens", "user_id",
-            "idempotency_keys", "user_id");
+    public static final Map<String, String> DISTRIBUTED = Map.ofEntries(
+            Map.entry("users", "id"),
+            Map.entry("user_emails", "email_lower"),
+            Map.entry("stream_tickets", "ticket_hash"),
+            Map.entry("lists", "user_id"),
+            Map.entry("tasks", "user_id"),
+            Map.entry("tags", "user_id"),
+            Map.entry("task_tags", "user_id"),
+            Map.entry("refresh_tokens", "user_id"),
+            Map.entry("idempotency_keys", "user_id"),
+            Map.entry("change_counters", "user_id"),
+            Map.entry("tombstones", "user_id"),
+            Map.entry("batch_commands", "user_id"),
+            Map.entry("trash", "user_id"));
 
     private static final DSLContext PARSER = DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES)
             .set(new Settings().withParseUnknownFunctions(ParseUnknownFunctions.IGNORE)));

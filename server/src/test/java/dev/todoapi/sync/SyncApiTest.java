@@ -226,7 +226,10 @@ class SyncApiTest extends TaskApiTestBase {
     void replicasThatSyncWhileManyWritersWriteEndUpEqualToTheServer() throws Exception {
         List<TestUser> users = List.of(register("ada@example.com"), register("bob@example.com"));
         int writersPerUser = 3;
-        int writesPerWriter = 2_600; // 2 users x 3 x 2,600 = 15,600 requests, about 11,000 acknowledged writes
+        // Writers go on until 10,500 writes have been acknowledged (how many requests that takes depends on how the
+        // writers interleave: a task one deletes is a 404 for the next), at most 5,000 requests each.
+        int target = 10_500;
+        int writesPerWriter = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(users.size() * (writersPerUser + 1));
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger acknowledged = new AtomicInteger();
@@ -242,7 +245,7 @@ class SyncApiTest extends TaskApiTestBase {
                     long seed = 31L * w + user.id().hashCode();
                     writers.add(pool.submit(() -> {
                         Random random = new Random(seed);
-                        for (int i = 0; i < writesPerWriter; i++) {
+                        for (int i = 0; i < writesPerWriter && acknowledged.get() < target; i++) {
                             int status = randomWrite(user, random, taskIds, listIds);
                             if (status >= 500) {
                                 serverErrors.add(status);
