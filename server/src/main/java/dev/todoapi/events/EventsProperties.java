@@ -18,7 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          notification, a listener reconnecting, a pooler that swallows LISTEN)
  * @param streamTimeout     TODO_EVENTS_STREAM_TIMEOUT: a stream ends after this (the client reconnects with
  *                          Last-Event-ID; an EventSource does so by itself)
- * @param maxStreams        TODO_EVENTS_MAX_STREAMS: open streams per instance
+ * @param maxStreams        TODO_EVENTS_MAX_STREAMS: open streams per instance. Each holds about 120 KiB of heap (Tomcat's
+ *                          buffers of an open connection): 1,000 take about 125 MiB of the 256 MiB of server/jvm.options,
+ *                          2,000 ran it out of memory. Raise it with -Xmx.
  * @param maxStreamsPerUser TODO_EVENTS_MAX_STREAMS_PER_USER: open streams per user on one instance
  * @param ticketTtl         how long a stream ticket opens a stream
  */
@@ -30,6 +32,6 @@ public record EventsProperties(
         @DefaultValue("15s") Duration heartbeat,
         @DefaultValue("30s") Duration poll,
         @DefaultValue("1h") Duration streamTimeout,
-        @DefaultValue("2000") int maxStreams,
+        @DefaultValue("1000") int maxStreams,
         @DefaultValue("10") int maxStreamsPerUser,
         @DefaultValue("60s") Duration ticketTtl) {}

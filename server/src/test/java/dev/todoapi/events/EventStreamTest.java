@@ -57,6 +57,7 @@ class EventStreamTest extends ServerTestBase {
         properties.put("todo.events.heartbeat", "200ms");
         properties.put("todo.events.poll", "1h");
         properties.put("todo.events.max-streams-per-user", "1200");
+        properties.put("todo.events.max-streams", "1500"); // the thousand-stream test, and streams of others still closing
         // As arguments: they outrank application.yaml (whose ${ENV:default}s would win over default properties).
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         second = new SpringApplicationBuilder(TodoApiApplication.class).run(args);
