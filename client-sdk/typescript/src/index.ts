@@ -21,3 +21,10 @@ export {
     type SyncResult,
     type Wire,
 } from './sync.js';
+export {
+    openEventStream,
+    type EventSourceFactory,
+    type EventSourceLike,
+    type EventStream,
+    type EventStreamOptions,
+} from './events.js';

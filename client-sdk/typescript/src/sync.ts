@@ -30,6 +30,7 @@ import {
     TodoListPatchToJSON,
 } from './generated/index.js';
 import type { TodoClient } from './client.js';
+import { type EventStream, type EventStreamOptions, openEventStream } from './events.js';
 import { isNetworkError } from './errors.js';
 
 /** The three kinds of resource the feed carries. */
@@ -377,6 +378,42 @@ export class Replica {
     }
 
     // ---- network ----
+
+    /**
+     * Keeps the replica live: opens the event stream ({@link openEventStream}) and pulls whenever it says something
+     * changed (one pull at a time; changes arriving meanwhile make one more). Returns the stream, to close it.
+     */
+    live(options: Omit<EventStreamOptions, 'from'> = {}): EventStream {
+        let pulling = false;
+        let again = false;
+        const pull = async (): Promise<void> => {
+            if (pulling) {
+                again = true;
+                return;
+            }
+            pulling = true;
+            try {
+                do {
+                    again = false;
+                    await this.pull().catch((error) => options.onDisconnect?.(error));
+                } while (again);
+            } finally {
+                pulling = false;
+            }
+        };
+        return openEventStream(this.client, {
+            ...options,
+            from: this.data.token,
+            onChanges: (changes) => {
+                options.onChanges?.(changes);
+                void pull();
+            },
+            onResync: () => {
+                options.onResync?.();
+                void pull();
+            },
+        });
+    }
 
     /** Sends the queued writes, then reads the feed: what an app calls when it comes online, and now and then. */
     sync(): Promise<SyncResult> {

@@ -57,7 +57,7 @@ public class RunBrowserTest {
         }
         empty(artifacts); // also drops a failure file of an earlier run
         if (skip) {
-            System.out.println("[INFO] Browser test of /docs and /redoc skipped (-Dtodo.browser.skip=true).");
+            System.out.println("[INFO] Browser tests (/docs, /redoc, the event stream, the Replica) skipped (-Dtodo.browser.skip=true).");
             return;
         }
         Path failureFile = artifacts.resolve(FAILURE_FILE);
@@ -75,12 +75,12 @@ public class RunBrowserTest {
         if (problem != null) {
             String install = "Install Node.js " + MIN_NODE_MAJOR + "+ with npm and Chromium (Debian: apt-get install chromium)";
             if (required) {
-                System.err.println("[ERROR] " + problem + ": cannot run the browser test of /docs and /redoc, which this build"
+                System.err.println("[ERROR] " + problem + ": cannot run the browser tests (/docs, /redoc, the event stream and the TypeScript Replica), which this build"
                         + " requires (-Dtodo.browser.required=true). " + install + ".");
                 fail(failureFile, problem + " (and -Dtodo.browser.required=true)");
                 return;
             }
-            System.out.println("[WARNING] " + problem + ": skipping the browser test of /docs and /redoc (server/src/test/browser). "
+            System.out.println("[WARNING] " + problem + ": skipping the browser tests (/docs, /redoc, the event stream and the TypeScript Replica) (server/src/test/browser). "
                     + install + " to run it; -Dtodo.browser.skip=true skips it quietly.");
             return;
         }
@@ -93,14 +93,14 @@ public class RunBrowserTest {
                 return;
             }
         }
-        System.out.println("[INFO] Browser test of /docs and /redoc with " + chromium.get());
+        System.out.println("[INFO] Browser tests (/docs, /redoc, the event stream, the Replica) with " + chromium.get());
         int exit = npm(chromium.get(), artifacts, "test");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
         if (exit != 0) {
             System.err.println("[ERROR] The browser test failed after " + seconds + " s; screenshots, HTML and page logs in " + artifacts);
             fail(failureFile, "`npm test` in server/src/test/browser exited with " + exit + "; see " + artifacts);
         } else {
-            System.out.println("[INFO] Browser test of /docs and /redoc passed in " + seconds + " s.");
+            System.out.println("[INFO] Browser tests (/docs, /redoc, the event stream, the Replica) passed in " + seconds + " s.");
         }
     }
 
