@@ -469,6 +469,26 @@ run_client() {
     expect 200 "" "the same batch again"
     that "$(jb '[.results[].replayed] == [true,true,true]')" "batch sent again: replayed, nothing applied twice" "$(jb -c '[.results[].replayed]')"
 
+    log "client: live events"
+    windowed stream-ticket POST /api/v1/events/tickets "$ta"
+    expect 201 "" "a stream ticket (one row of stream_tickets, by its hash)"
+    local ticket events stream live waited
+    ticket=$(jb .ticket)
+    events="$WORK/events-$RUN_ID.txt"
+    curl -sN --max-time 30 -H 'Accept: text/event-stream' "$(url A "/api/v1/events?ticket=$ticket")" >"$events" 2>/dev/null &
+    stream=$!
+    for waited in $(seq 1 100); do grep -q ':connected' "$events" 2>/dev/null && break; sleep 0.1; done
+    that "$(grep -c ':connected' "$events" 2>/dev/null)" "the event stream opens with the ticket"
+    windowed stream-write POST /api/v1/tasks "$ta" -H "$J" -d '{"title":"Live"}'
+    expect 201 "" "a task while the stream is open (NOTIFY in its transaction, on the coordinator)"
+    live=$(jb .id)
+    for waited in $(seq 1 100); do grep -q "$live" "$events" 2>/dev/null && break; sleep 0.1; done
+    that "$(grep -c "$live" "$events" 2>/dev/null)" "the stream named the new task (LISTEN on the coordinator)"
+    kill "$stream" 2>/dev/null
+    wait "$stream" 2>/dev/null
+    api GET "/api/v1/events?ticket=$ticket" "" -H 'Accept: text/event-stream' --max-time 5
+    expect 401 INVALID_TICKET "the used ticket opens nothing"
+
     log "client: sessions"
     windowed refresh POST /api/v1/auth/refresh "" -H "$J" -d "$(jq -nc --arg r "$ra" '{refresh_token:$r}')"
     expect 200 "" "refresh (SELECT ... FOR UPDATE of the token)"

@@ -110,7 +110,10 @@ public class EventStreams implements SmartLifecycle {
             mine.streams.add(stream);
         }
         emitter.onCompletion(() -> close(stream));
-        emitter.onTimeout(() -> close(stream));
+        emitter.onTimeout(() -> {
+            close(stream);
+            emitter.complete(); // the stream simply ends (the client reconnects with Last-Event-ID), no error response
+        });
         emitter.onError(error -> close(stream));
         if (!send(stream, SseEmitter.event().comment("connected"))) {
             return emitter;
