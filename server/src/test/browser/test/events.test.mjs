@@ -4,42 +4,14 @@
 // EventStreamTest's.) Waits are on conditions of the page, never fixed delays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const base = (process.env.TODO_API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT = 30_000;
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+import { api, base, withBrowser } from '../lib/browser.mjs';
 
 test('a browser tab sees a change made on another device, through EventSource and a ticket', { timeout: 180_000 }, async () => {
   const email = `events-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const { access_token: token } = await api('POST', '/api/v1/auth/register', undefined,
     { email, password: 'correct horse battery staple' });
 
-  const profileDir = mkdtempSync(join(tmpdir(), 'todo-events-chromium-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
-    headless: true,
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  try {
-    context.setDefaultTimeout(WAIT);
-    const page = context.pages()[0] ?? await context.newPage();
+  await withBrowser('events', async (context, page) => {
     await page.goto(`${base}/health/live`); // any page of the API's origin
     // The web app: a ticket with the access token, then an EventSource that records what arrives.
     await page.evaluate(async (accessToken) => {
@@ -72,8 +44,5 @@ test('a browser tab sees a change made on another device, through EventSource an
       headers: { Authorization: `Bearer ${accessToken}` },
     })).json(), [token, task.id]);
     assert.equal(read.title, 'From the phone');
-  } finally {
-    await context.close();
-    rmSync(profileDir, { recursive: true, force: true });
-  }
+  });
 });

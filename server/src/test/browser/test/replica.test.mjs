@@ -5,44 +5,20 @@
 // back online. Waits are on conditions of the page, never fixed delays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { api, base, withBrowser } from '../lib/browser.mjs';
 
-const base = (process.env.TODO_API_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dist = process.env.TODO_TS_DIST ?? fileURLToPath(new URL('../../../../../client-sdk/typescript/dist/', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
-
-async function api(method, path, token, body) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 test('a live Replica in a browser tab: another device\'s change appears, an offline edit is sent when back online', { timeout: 180_000 }, async () => {
   assert.ok(existsSync(join(dist, 'index.js')), `no built package in ${dist}: build client-sdk first (./mvnw -pl client-sdk install)`);
   const email = `replica-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const { access_token: phone } = await api('POST', '/api/v1/auth/register', undefined, { email, password: PASSWORD });
 
-  const profileDir = mkdtempSync(join(tmpdir(), 'todo-replica-chromium-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
-    headless: true,
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  try {
-    context.setDefaultTimeout(30_000);
-    const page = context.pages()[0] ?? await context.newPage();
+  await withBrowser('replica', async (context, page) => {
     await page.route('**/__pkg/**', (route) => {
       const file = join(dist, new URL(route.request().url()).pathname.replace(/^\/__pkg\//, ''));
       return existsSync(file)
@@ -87,8 +63,5 @@ test('a live Replica in a browser tab: another device\'s change appears, an offl
     assert.deepEqual(online, { offline: false, applied: 1, pending: 0 });
     assert.equal((await api('GET', `/api/v1/tasks/${task.id}`, phone)).title, 'Edited offline in the tab');
     await page.evaluate(() => window.stream.close());
-  } finally {
-    await context.close();
-    rmSync(profileDir, { recursive: true, force: true });
-  }
+  });
 });
