@@ -97,4 +97,12 @@ class MetaApiTest extends ApiTestBase {
         assertThat(mvc.perform(get("/webjars/redoc/redoc.standalone.js")).andReturn().getResponse().getStatus())
                 .isEqualTo(200);
     }
+
+    @Test
+    void browsersGetAFaviconRatherThanA404() throws Exception {
+        MvcResult icon = mvc.perform(get("/favicon.ico")).andReturn();
+        assertThat(icon.getResponse().getStatus()).isEqualTo(200);
+        byte[] bytes = icon.getResponse().getContentAsByteArray();
+        assertThat(bytes).startsWith(0, 0, 1, 0); // an ICO header: reserved 0, type 1 (icon)
+    }
 }
