@@ -42,15 +42,18 @@ import org.jooq.impl.QOM;
 public final class ShardKeyRule {
 
     /** Distributed tables and their distribution column. Reference tables (rate_limit_buckets) are not here. */
-    public static final Map<String, String> DISTRIBUTED = Map.of(
-            "users", "id",
-            "user_emails", "email_lower",
-            "lists", "user_id",
-            "tasks", "user_id",
-            "tags", "user_id",
-            "task_tags", "user_id",
-            "refresh_tokens", "user_id",
-            "idempotency_keys", "user_id");
+    public static final Map<String, String> DISTRIBUTED = Map.ofEntries(
+            Map.entry("users", "id"),
+            Map.entry("user_emails", "email_lower"),
+            Map.entry("lists", "user_id"),
+            Map.entry("tasks", "user_id"),
+            Map.entry("tags", "user_id"),
+            Map.entry("task_tags", "user_id"),
+            Map.entry("refresh_tokens", "user_id"),
+            Map.entry("idempotency_keys", "user_id"),
+            Map.entry("webhook_endpoints", "user_id"),
+            Map.entry("webhook_messages", "user_id"),
+            Map.entry("webhook_deliveries", "user_id"));
 
     private static final DSLContext PARSER = DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES)
             .set(new Settings().withParseUnknownFunctions(ParseUnknownFunctions.IGNORE)));
