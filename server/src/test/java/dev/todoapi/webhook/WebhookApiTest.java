@@ -177,14 +177,20 @@ class WebhookApiTest extends TaskApiTestBase {
     void everyChangeReachesTheEndpointSignedAndInFeedOrder() throws Exception {
         JsonNode endpoint = createEndpoint();
         String secret = endpoint.get("secret").asString();
+        // Each write waits for its event: a resource changed twice before the worker reads the feed is one event
+        // (its latest state), as in the feed itself.
         String task = createTask(ada, "{\"title\": \"one\"}").get("id").asString();
+        awaitEvent("task.upserted", task);
         call(patch("/api/v1/tasks/" + task).header("Authorization", ada.bearer()).contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"two\"}"));
+        Receiver.await("the edit", WAIT, () -> receiver.requests.stream().filter(r -> r.body().contains("\"task.upserted\"")).count() >= 2);
         String tag = body(call(post("/api/v1/tags").header("Authorization", ada.bearer()).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"name\": \"work\"}"))).get("id").asString();
+        awaitEvent("tag.upserted", tag);
         call(delete("/api/v1/tasks/" + task).header("Authorization", ada.bearer()));
+        awaitEvent("task.deleted", task);
         call(delete("/api/v1/tags/" + tag).header("Authorization", ada.bearer()));
+        awaitEvent("tag.deleted", tag);
 
-        Receiver.await("the tag's deletion", WAIT, () -> receiver.requests.stream().anyMatch(r -> r.body().contains("tag.deleted")));
         List<String> seen = new ArrayList<>();
         String lastToken = null;
         for (Receiver.Request request : receiver.requests) {
@@ -206,13 +212,25 @@ class WebhookApiTest extends TaskApiTestBase {
         JsonNode sync = body(call(get("/api/v1/sync").param("token", lastToken).header("Authorization", ada.bearer())));
         assertThat(sync.get("changes")).isEmpty();
 
-        JsonNode log = deliveries(ada, endpoint.get("id").asString()).get("items");
-        assertThat(log).hasSize(receiver.requests.size());
+        String endpointId = endpoint.get("id").asString();
+        Receiver.await("the log of every attempt", WAIT, () -> {
+            try {
+                return deliveries(ada, endpointId).get("items").size() == receiver.requests.size();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonNode log = deliveries(ada, endpointId).get("items");
         assertThat(log.get(0).get("status").asString()).isEqualTo("succeeded");
         assertThat(log.get(0).get("response_status").asInt()).isEqualTo(204);
         assertThat(log.get(0).get("trigger").asString()).isEqualTo("scheduled");
         assertThat(log.get(0).get("attempt").asInt()).isEqualTo(1);
         assertThat(log.get(0).get("event_type").asString()).isEqualTo("tag.deleted");
+    }
+
+    private void awaitEvent(String type, String id) throws InterruptedException {
+        Receiver.await(type + " " + id, WAIT, () -> receiver.requests.stream()
+                .anyMatch(r -> r.body().contains("\"" + type + "\"") && r.body().contains(id)));
     }
 
     @Test
@@ -425,6 +443,74 @@ class WebhookApiTest extends TaskApiTestBase {
         assertThat(attempt.get("status").asString()).isEqualTo("failed");
         assertThat(attempt.get("error").asString()).startsWith("WEBHOOK_URL_FORBIDDEN");
         assertThat(receiver.requests).isEmpty();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    WebhookWorker worker;
+
+    /**
+     * A second delivery worker (another db-scheduler instance on the same database, as a second server would run)
+     * next to the application's: three endpoints of three users, 300 writes; every event arrives exactly once (the
+     * receiver acknowledges everything, so at-least-once has no reason to repeat one) and in feed order.
+     */
+    @Test
+    void twoWorkersNeverSendTheSameEventTwice() throws Exception {
+        var second = com.github.kagkarlsson.scheduler.Scheduler.create(
+                        new org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy(dataSource), List.of(worker.task()))
+                .threads(4).pollingInterval(Duration.ofMillis(50))
+                .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed("second-instance")).build();
+        second.start();
+        try {
+            List<TestUser> users = List.of(ada, register(), register());
+            for (TestUser user : users) {
+                createEndpoint(user, Map.of("url", receiver.url(), "event_types", List.of("task.upserted")));
+            }
+            List<Thread> writers = new ArrayList<>();
+            for (TestUser user : users) {
+                Thread writer = new Thread(() -> {
+                    try {
+                        for (int batch = 0; batch < 2; batch++) {
+                            List<Map<String, Object>> commands = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                commands.add(Map.of("id", UUID.randomUUID().toString(), "type", "task.create", "args", Map.of("title", "t" + i)));
+                            }
+                            MvcResult result = mvc.perform(post("/api/v1/batch").header("Authorization", user.bearer())
+                                    .contentType(MediaType.APPLICATION_JSON).content(json.writeValueAsString(Map.of("commands", commands)))).andReturn();
+                            assertThat(result.getResponse().getStatus()).isEqualTo(200);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                writer.start();
+                writers.add(writer);
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            Receiver.await("300 events", Duration.ofSeconds(60), () -> receiver.requests.size() >= 300);
+            Thread.sleep(500);
+            assertThat(receiver.requests).hasSize(300);
+            assertThat(receiver.distinct()).hasSize(300);
+            // Per endpoint (one per user), the feed positions only grow.
+            Map<String, Long> lastSeq = new java.util.HashMap<>();
+            for (Receiver.Request request : receiver.requests) {
+                JsonNode event = json.readTree(request.body());
+                JsonNode position = json.readTree(Base64.getUrlDecoder().decode(event.get("data").get("sync_token").asString()));
+                String taskId = event.get("data").get("id").asString();
+                String owner = db.select(Tables.TASKS.USER_ID).from(Tables.TASKS).where(Tables.TASKS.ID.eq(UUID.fromString(taskId)))
+                        .fetchOne(Tables.TASKS.USER_ID);
+                long seq = position.get("s").asLong();
+                assertThat(seq).as("feed order of %s", owner).isGreaterThanOrEqualTo(lastSeq.getOrDefault(owner, 0L));
+                lastSeq.put(owner, seq);
+            }
+            assertThat(lastSeq).hasSize(3);
+        } finally {
+            second.stop();
+        }
     }
 
     @Test
