@@ -76,6 +76,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_log_idx ON webhook_deliveries (user_id, endpoint_id, attempted_at, id);
 CREATE INDEX webhook_deliveries_message_idx ON webhook_deliveries (user_id, message_id);
+-- The pruning job's scan (attempts past the sync window, all users).
+CREATE INDEX webhook_deliveries_attempted_idx ON webhook_deliveries (attempted_at);
 
 -- db-scheduler's table (its documented PostgreSQL DDL, 16.x): not tenant data, one row per endpoint with work to do
 -- (task "webhook-endpoint", instance <endpoint id>:<user id>). A reference table on Citus (ops/citus/distribute.sql).

@@ -42,9 +42,13 @@ class WebhookQueue {
                 + " values ({0}, {1}, {2}, false, 1) on conflict do nothing",
                 DSL.val(TASK), DSL.val(instance(userId, endpointId)),
                 DSL.val(OffsetDateTime.now(ZoneOffset.UTC), SQLDataType.TIMESTAMPWITHTIMEZONE));
-        if (inserted == 0) {
-            return;
+        if (inserted > 0) {
+            triggerAfterCommit();
         }
+    }
+
+    /** Tells the local scheduler to look for due executions once the current transaction (if any) has committed. */
+    void triggerAfterCommit() {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -49,10 +49,13 @@ class WebhookWorker {
     private final ChangeFeed feed;
     private final Webhooks webhooks;
     private final WebhookProperties properties;
+    private final WebhookQueue queue;
     private final CustomTask<Void> task;
 
-    WebhookWorker(DSLContext db, TransactionTemplate tx, ChangeFeed feed, Webhooks webhooks, WebhookProperties properties) {
+    WebhookWorker(DSLContext db, TransactionTemplate tx, ChangeFeed feed, Webhooks webhooks, WebhookProperties properties,
+            WebhookQueue queue) {
         this.db = db;
+        this.queue = queue;
         this.tx = tx;
         this.feed = feed;
         this.webhooks = webhooks;
@@ -83,6 +86,7 @@ class WebhookWorker {
             boolean behind = (committed != null && committed > endpoint.getCursorSeq()) || endpoint.getCursorKind() != null;
             if (behind && pending(userId, endpointId) < QUEUE_FILL) {
                 ops.reschedule(complete, Instant.now());
+                queue.triggerAfterCommit(); // not the next poll: at once
             } else if (next != null) {
                 ops.reschedule(complete, next);
             } else {
@@ -105,6 +109,10 @@ class WebhookWorker {
                             WEBHOOK_MESSAGES.STATE.eq("pending"))
                     .orderBy(WEBHOOK_MESSAGES.POSITION).limit(1).fetchOne();
             if (head == null) {
+                // A change committed since the feed was read: make its events now rather than in another run.
+                if (moved(userId, endpointId) && System.nanoTime() - started < RUN_NANOS) {
+                    continue;
+                }
                 return null;
             }
             if (head.getNextAttemptAt() != null && head.getNextAttemptAt().isAfter(OffsetDateTime.now())) {
@@ -171,6 +179,13 @@ class WebhookWorker {
                 log.debug("Endpoint {}: {} events up to {}", endpointId, events, next);
             }
         });
+    }
+
+    /** Whether the user's feed has moved past the endpoint's cursor. */
+    private boolean moved(String userId, UUID endpointId) {
+        WebhookEndpointsRecord endpoint = endpoint(userId, endpointId);
+        return endpoint != null && endpoint.getEnabled()
+                && (endpoint.getCursorKind() != null || feed.committed(userId) > endpoint.getCursorSeq());
     }
 
     private int pending(String userId, UUID endpointId) {

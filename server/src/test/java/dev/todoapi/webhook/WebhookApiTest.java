@@ -513,6 +513,23 @@ class WebhookApiTest extends TaskApiTestBase {
         }
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    WebhookPruning pruning;
+
+    @Test
+    void finishedEventsAndOldAttemptsArePrunedAfterTheSyncWindow() throws Exception {
+        String id = createEndpoint().get("id").asString();
+        call(post("/api/v1/webhooks/" + id + "/test").header("Authorization", ada.bearer()));
+        receiver.answer(500, 1000);
+        createTask(ada, "{\"title\": \"still failing\"}");
+        Receiver.await("a failed attempt", WAIT, () -> receiver.requests.size() >= 2);
+        pruning.prune(OffsetDateTime.now().plusDays(1));
+        assertThat(db.fetchCount(Tables.WEBHOOK_MESSAGES, Tables.WEBHOOK_MESSAGES.STATE.eq("test"))).isZero();
+        assertThat(db.fetchCount(Tables.WEBHOOK_MESSAGES, Tables.WEBHOOK_MESSAGES.STATE.eq("pending")))
+                .as("waiting events are kept").isPositive();
+        call(delete("/api/v1/webhooks/" + id).header("Authorization", ada.bearer()));
+    }
+
     @Test
     void redirectsAreNotFollowed() throws Exception {
         String id = createEndpoint().get("id").asString();
