@@ -442,8 +442,9 @@ class ContractFuzzTest {
         JsonNode auth = post("/api/v1/auth/register", Map.of("email", email, "password", "fuzzing password 1", "name", "Fuzz"), null);
         String token = auth.get("access_token").asString();
         JsonNode task = post("/api/v1/tasks", Map.of("title", "seed task", "tags", List.of("seed")), token);
-        // A webhook endpoint on the tests' allow-listed network, where nothing listens (port 9): deliveries fail fast.
-        JsonNode webhook = post("/api/v1/webhooks", Map.of("url", "http://127.0.0.2:9/fuzz"), token);
+        // A webhook endpoint on the tests' allow-listed network, where nothing listens (port 9): tests and redeliveries
+        // fail fast. Disabled, so that the session's writes leave no retries running in the background.
+        JsonNode webhook = post("/api/v1/webhooks", Map.of("url", "http://127.0.0.2:9/fuzz", "enabled", false), token);
         return new Session(token, auth.get("user").get("id").asString(), task.get("id").asString(),
                 task.get("tags").get(0).get("id").asString(), task.get("list_id").asString(), webhook.get("id").asString());
     }

@@ -102,9 +102,21 @@ public abstract class ApiTestBase {
     }
 
     @BeforeEach
-    void emptyTenantTables() {
-        // users cascades to every tenant table.
-        db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
+    void emptyTenantTables() throws InterruptedException {
+        // users cascades to every tenant table. The webhook workers of the suite's contexts may still be writing
+        // (retries of an earlier test's events): TRUNCATE's locks can then deadlock with one of their transactions,
+        // which PostgreSQL breaks by failing one side; the truncate is tried again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
+                return;
+            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(100L * attempt);
+            }
+        }
     }
 
     /** Performs a request whose request and response must both match the contract. */

@@ -43,7 +43,11 @@ class WebhookApiTest extends TaskApiTestBase {
 
     @AfterEach
     void stop() {
-        receiver.close();
+        // No retries of this test's events in the background of the next ones.
+        db.deleteFrom(Tables.WEBHOOK_ENDPOINTS).execute();
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     private JsonNode createEndpoint(TestUser user, Map<String, Object> body) throws Exception {
