@@ -286,6 +286,14 @@ public class Webhooks {
                 WebhookSender.signatures(secrets, messageId, timestamp, body), body);
 
         return tx.execute(status -> {
+            // The endpoint's row first, as a delete of the endpoint (which cascades to its events) and the worker's
+            // fill take their locks: no lock-order deadlock between them and this.
+            if (db.select(WEBHOOK_ENDPOINTS.ID).from(WEBHOOK_ENDPOINTS)
+                    .where(WEBHOOK_ENDPOINTS.USER_ID.eq(userId), WEBHOOK_ENDPOINTS.ID.eq(endpoint.getId()))
+                    .forUpdate().fetchOne() == null) {
+                throw new ApiException(ErrorCode.NOT_FOUND.status(), "WEBHOOK_NOT_FOUND",
+                        "The webhook endpoint " + endpoint.getId() + " was deleted.");
+            }
             OffsetDateTime done = now();
             OffsetDateTime nextAttempt = null;
             boolean scheduled = trigger.equals("scheduled");
