@@ -16,7 +16,11 @@
 --                          joins, foreign keys and ON DELETE CASCADE between them stay inside one shard group
 --   user_emails            (migration V4) distributed by email_lower, not colocated: the global uniqueness of an
 --                          email; login finds the user id there with a one-shard lookup
+--   webhook_endpoints,
+--   webhook_messages,
+--   webhook_deliveries     (V12) distributed by user_id, colocated with users, like the other tenant tables
 --   rate_limit_buckets     reference table (a copy on every node): not tenant data, keyed by endpoint and client IP
+--   scheduled_tasks        (V12, db-scheduler's) reference table: global, one row per webhook endpoint with work
 --
 -- users goes first: a distributed table may have a foreign key only to a colocated distributed table or to a
 -- reference table, so the tenant tables' foreign keys to users(id) need users distributed already.
@@ -107,8 +111,23 @@ SELECT CASE WHEN to_regclass('public.trash') IS NULL THEN 'trash: no such table 
 SELECT CASE WHEN to_regclass('public.tombstones') IS NULL THEN 'tombstones: no such table (V9 not applied), skipped'
             ELSE pg_temp.distribute('tombstones', 'user_id', 'users') END;
 
+-- Webhooks (migration V12): endpoints, their events and the delivery log, by user_id like every tenant table
+-- (messages reference endpoints, deliveries reference messages: in that order). Skipped while V12 is not applied.
+SELECT CASE WHEN to_regclass('public.webhook_endpoints') IS NULL THEN 'webhook_endpoints: no such table (V12 not applied), skipped'
+            ELSE pg_temp.distribute('webhook_endpoints', 'user_id', 'users') END;
+SELECT CASE WHEN to_regclass('public.webhook_messages') IS NULL THEN 'webhook_messages: no such table (V12 not applied), skipped'
+            ELSE pg_temp.distribute('webhook_messages', 'user_id', 'users') END;
+SELECT CASE WHEN to_regclass('public.webhook_deliveries') IS NULL THEN 'webhook_deliveries: no such table (V12 not applied), skipped'
+            ELSE pg_temp.distribute('webhook_deliveries', 'user_id', 'users') END;
+
 -- Not tenant data: every node gets the whole table (bucket4j's SELECT ... FOR UPDATE works on it).
 SELECT pg_temp.reference('rate_limit_buckets');
+-- db-scheduler's table (V12): global, one row per webhook endpoint with work to do. A reference table rather than a
+-- coordinator-local one, because a user's write transaction (routed to that user's worker) inserts into it before
+-- it commits: Citus runs such a transaction across the worker and the reference table's placements (2PC). Not yet
+-- drilled on Citus (ops/citus/README.md): db-scheduler's polling is plain UPDATE/SELECT by primary key and time.
+SELECT CASE WHEN to_regclass('public.scheduled_tasks') IS NULL THEN 'scheduled_tasks: no such table (V12 not applied), skipped'
+            ELSE pg_temp.reference('scheduled_tasks') END;
 
 -- Global uniqueness of emails (migration V4): keyed by the lower-cased address and distributed by it, in a
 -- colocation group of its own (user_id is not its key). It must not have a foreign key to users: Citus allows

@@ -58,6 +58,7 @@ class EventStreamTest extends ServerTestBase {
         properties.put("todo.events.poll", "1h");
         properties.put("todo.events.max-streams-per-user", "1200");
         properties.put("todo.events.max-streams", "1500"); // the thousand-stream test, and streams of others still closing
+        properties.put("todo.webhooks.worker-enabled", "false"); // it serves streams; the suite's own contexts deliver webhooks
         // As arguments: they outrank application.yaml (whose ${ENV:default}s would win over default properties).
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         second = new SpringApplicationBuilder(TodoApiApplication.class).run(args);

@@ -484,15 +484,18 @@ class ContractFuzzTest {
 
     // ---- inputs -----------------------------------------------------------------------------------------
 
-    private record Session(String token, String userId, String taskId, String tagId, String listId) {}
+    private record Session(String token, String userId, String taskId, String tagId, String listId, String webhookId) {}
 
     private Session signUp(Random random) throws Exception {
         String email = "fuzz-" + UUID.randomUUID() + "@example.com";
         JsonNode auth = post("/api/v1/auth/register", Map.of("email", email, "password", "fuzzing password 1", "name", "Fuzz"), null);
         String token = auth.get("access_token").asString();
         JsonNode task = post("/api/v1/tasks", Map.of("title", "seed task", "tags", List.of("seed")), token);
+        // A webhook endpoint on the tests' allow-listed network, where nothing listens (port 9): tests and redeliveries
+        // fail fast. Disabled, so that the session's writes leave no retries running in the background.
+        JsonNode webhook = post("/api/v1/webhooks", Map.of("url", "http://127.0.0.2:9/fuzz", "enabled", false), token);
         return new Session(token, auth.get("user").get("id").asString(), task.get("id").asString(),
-                task.get("tags").get(0).get("id").asString(), task.get("list_id").asString());
+                task.get("tags").get(0).get("id").asString(), task.get("list_id").asString(), webhook.get("id").asString());
     }
 
     private JsonNode post(String path, Object body, String token) throws Exception {
@@ -523,6 +526,8 @@ class ContractFuzzTest {
             case "list_id" -> session.listId();
             case "user_id" -> session.userId();
             case "id" -> session.taskId(); // /api/v1/trash/{type}/{id}
+            case "webhook_id" -> session.webhookId();
+            case "delivery_id" -> UUID.randomUUID().toString();
             case "type" -> "task";
             case "cursor", "If-Match", "Idempotency-Key", "refresh_token" -> null;
             default -> random.nextBoolean() ? null : String.valueOf(valid(schema, random));

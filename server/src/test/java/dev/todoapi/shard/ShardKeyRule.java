@@ -55,7 +55,10 @@ public final class ShardKeyRule {
             Map.entry("change_counters", "user_id"),
             Map.entry("tombstones", "user_id"),
             Map.entry("batch_commands", "user_id"),
-            Map.entry("trash", "user_id"));
+            Map.entry("trash", "user_id"),
+            Map.entry("webhook_endpoints", "user_id"),
+            Map.entry("webhook_messages", "user_id"),
+            Map.entry("webhook_deliveries", "user_id"));
 
     private static final DSLContext PARSER = DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES)
             .set(new Settings().withParseUnknownFunctions(ParseUnknownFunctions.IGNORE)));

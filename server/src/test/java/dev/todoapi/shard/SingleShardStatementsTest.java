@@ -28,6 +28,8 @@ class SingleShardStatementsTest {
             "the scheduled clean-up of tombstones past the sync window, off the request path, for every user at once",
             "dev.todoapi.auth.StreamTickets.deleteExpired",
             "the scheduled clean-up of stream tickets that expired unused, off the request path, for every ticket at once",
+            "dev.todoapi.webhook.WebhookPruning.prune",
+            "the scheduled clean-up of finished webhook events and attempts past the sync window, for every user at once",
             "dev.todoapi.auth.RefreshTokenRepository.findUserOfUnnamedToken",
             "refresh tokens issued before they named their user (and strings that are no token of ours), looked up by"
                     + " hash without a lock; remove once such tokens have expired (REFRESH_TOKEN_TTL after the upgrade)");

@@ -64,7 +64,19 @@ public abstract class ApiTestBase {
         registry.add("todo.auth.external-issuers[0].jwk-set-uri", idp::jwksUri);
         registry.add("todo.auth.external-issuers[1].issuer", () -> TestIdentityProvider.SECRET_ISSUER);
         registry.add("todo.auth.external-issuers[1].secret", () -> TestIdentityProvider.SHARED_SECRET);
+        // Webhooks: the tests' receivers listen on 127.0.0.2 (allow-listed; 127.0.0.1 and localhost stay refused, as
+        // the SSRF tests check), over plain http, with quick retries. Every context of the suite uses the same, since
+        // each runs a delivery worker on the same database.
+        registry.add("todo.webhooks.allow-http", () -> "true");
+        registry.add("todo.webhooks.allowed-hosts", () -> WEBHOOK_RECEIVER_NETWORK);
+        registry.add("todo.webhooks.retry-initial-delay", () -> "200ms");
+        registry.add("todo.webhooks.retry-max-delay", () -> "1s");
+        registry.add("todo.webhooks.timeout", () -> "1s");
+        registry.add("todo.webhooks.poll-interval", () -> "200ms");
     }
+
+    /** The one network the tests' webhook receivers may use. */
+    public static final String WEBHOOK_RECEIVER_NETWORK = "127.0.0.2/32";
 
     /** The HS256 key of the server under test, so tests can forge tokens of their own. */
     protected static final String JWT_SECRET = "test-secret-" + java.util.UUID.randomUUID() + "-0123456789";
@@ -90,9 +102,21 @@ public abstract class ApiTestBase {
     }
 
     @BeforeEach
-    void emptyTenantTables() {
-        // users cascades to every tenant table.
-        db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
+    void emptyTenantTables() throws InterruptedException {
+        // users cascades to every tenant table. The webhook workers of the suite's contexts may still be writing
+        // (retries of an earlier test's events): TRUNCATE's locks can then deadlock with one of their transactions,
+        // which PostgreSQL breaks by failing one side; the truncate is tried again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                db.truncate(dev.todoapi.db.jooq.Tables.USERS, dev.todoapi.db.jooq.Tables.USER_EMAILS).cascade().execute();
+                return;
+            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(100L * attempt);
+            }
+        }
     }
 
     /** Performs a request whose request and response must both match the contract. */
