@@ -1,12 +1,12 @@
 package dev.todoapi.webhook;
 
+import static dev.todoapi.db.jooq.Tables.SCHEDULED_TASKS;
+
 import com.github.kagkarlsson.scheduler.Scheduler;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -38,10 +38,13 @@ class WebhookQueue {
     }
 
     void wake(String userId, UUID endpointId) {
-        int inserted = db.execute("insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version)"
-                + " values ({0}, {1}, {2}, false, 1) on conflict do nothing",
-                DSL.val(TASK), DSL.val(instance(userId, endpointId)),
-                DSL.val(OffsetDateTime.now(ZoneOffset.UTC), SQLDataType.TIMESTAMPWITHTIMEZONE));
+        // db-scheduler's own row, as its scheduleIfNotExists would write it, but ON CONFLICT DO NOTHING: a duplicate
+        // key error would abort the user's write transaction this runs in.
+        int inserted = db.insertInto(SCHEDULED_TASKS, SCHEDULED_TASKS.TASK_NAME, SCHEDULED_TASKS.TASK_INSTANCE,
+                        SCHEDULED_TASKS.EXECUTION_TIME, SCHEDULED_TASKS.PICKED, SCHEDULED_TASKS.VERSION)
+                .values(TASK, instance(userId, endpointId), OffsetDateTime.now(ZoneOffset.UTC), false, 1L)
+                .onConflictDoNothing()
+                .execute();
         if (inserted > 0) {
             triggerAfterCommit();
         }
