@@ -489,6 +489,34 @@ run_client() {
     api GET "/api/v1/events?ticket=$ticket" "" -H 'Accept: text/event-stream' --max-time 5
     expect 401 INVALID_TICKET "the used ticket opens nothing"
 
+    log "client: webhooks"
+    local hook_port hooks receiver hooked
+    alloc_port hook_port 18950
+    hooks="$WORK/webhooks-$RUN_ID.txt"
+    : >"$hooks"
+    python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(self.headers.get("webhook-id", "").encode() + b" " + body + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *args): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+' "$hook_port" "$hooks" &
+    receiver=$!
+    windowed webhook-create POST /api/v1/webhooks "$ta" -H "$J" -d '{"url":"http://127.0.0.1:'"$hook_port"'/hook","event_types":["task.upserted"]}'
+    expect 201 "" "a webhook endpoint (its secret shown once)"
+    windowed webhook-write POST /api/v1/tasks "$ta" -H "$J" -d '{"title":"Hooked"}'
+    expect 201 "" "a write with an endpoint registered (its delivery scheduled in the write's transaction)"
+    hooked=$(jb .id)
+    for waited in $(seq 1 200); do grep -q "$hooked" "$hooks" 2>/dev/null && break; sleep 0.1; done
+    that "$(grep -c "$hooked" "$hooks" 2>/dev/null)" \
+        "the worker delivered the write's event (feed read, message, attempt and scheduled_tasks on Citus)"
+    kill "$receiver" 2>/dev/null
+    wait "$receiver" 2>/dev/null
+
     log "client: sessions"
     windowed refresh POST /api/v1/auth/refresh "" -H "$J" -d "$(jq -nc --arg r "$ra" '{refresh_token:$r}')"
     expect 200 "" "refresh (SELECT ... FOR UPDATE of the token)"
@@ -649,7 +677,8 @@ check_eq "$(csql "SELECT count(*) FROM citus_get_active_worker_nodes()")" 2 "two
 
 SECRET=$(random_secret)
 SERVER_ENV=(DATABASE_URL="postgresql://postgres@127.0.0.1:${NODE_PORT[coordinator]}/todo" JWT_SECRET="$SECRET"
-    AUTH_RATE_LIMIT_PER_MINUTE=100000 AUTH_RATE_LIMIT_STORE=postgres COOKIE_SECURE=false)
+    AUTH_RATE_LIMIT_PER_MINUTE=100000 AUTH_RATE_LIMIT_STORE=postgres COOKIE_SECURE=false
+    TODO_WEBHOOKS_ALLOW_HTTP=true TODO_WEBHOOKS_ALLOWED_HOSTS=127.0.0.1/32)
 start_server A "${SERVER_ENV[@]}"
 wait_ready A
 MIGRATED=$(csql "SELECT string_agg(version, ',' ORDER BY installed_rank) FROM flyway_schema_history WHERE success AND version IS NOT NULL")

@@ -5,7 +5,7 @@
 #   Each drill's full output is also kept in /tmp/faults-work/run-all/<drill>.out.
 set -uo pipefail
 FAULTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-DRILLS="db-outage crash-restart graceful-shutdown two-instances stream-failover"
+DRILLS="db-outage crash-restart graceful-shutdown two-instances stream-failover webhook-failover"
 PASS_ON=()
 
 while (($#)); do
