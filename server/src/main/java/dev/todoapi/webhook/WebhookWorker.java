@@ -78,17 +78,25 @@ class WebhookWorker {
         return (complete, ops) -> tx.executeWithoutResult(status -> {
             Long committed = db.select(CHANGE_COUNTERS.SEQ).from(CHANGE_COUNTERS)
                     .where(CHANGE_COUNTERS.USER_ID.eq(userId)).forShare().fetchOne(CHANGE_COUNTERS.SEQ);
-            WebhookEndpointsRecord endpoint = endpoint(userId, endpointId);
+            // FOR SHARE on the endpoint: an event enqueued for it by another transaction (an endpoint.disabled notice)
+            // updates the endpoint row first, so either it has committed and is counted below, or it waits for this
+            // completion and then finds no execution, and makes one.
+            WebhookEndpointsRecord endpoint = db.selectFrom(WEBHOOK_ENDPOINTS)
+                    .where(WEBHOOK_ENDPOINTS.USER_ID.eq(userId), WEBHOOK_ENDPOINTS.ID.eq(endpointId)).forShare().fetchOne();
             if (endpoint == null || !endpoint.getEnabled()) {
                 ops.remove();
                 return;
             }
             boolean behind = (committed != null && committed > endpoint.getCursorSeq()) || endpoint.getCursorKind() != null;
-            if (behind && pending(userId, endpointId) < QUEUE_FILL) {
+            int waiting = pending(userId, endpointId);
+            if (behind && waiting < QUEUE_FILL) {
                 ops.reschedule(complete, Instant.now());
                 queue.triggerAfterCommit(); // not the next poll: at once
             } else if (next != null) {
                 ops.reschedule(complete, next);
+            } else if (waiting > 0) {
+                ops.reschedule(complete, Instant.now()); // enqueued after the run looked (a notice)
+                queue.triggerAfterCommit();
             } else {
                 ops.remove();
             }
