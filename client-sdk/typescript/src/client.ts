@@ -11,6 +11,7 @@ import {
     TagsApi,
     TasksApi,
     type User,
+    WebhooksApi,
 } from './generated/index.js';
 import { NetworkError } from './errors.js';
 import { type Session, SessionKeeper } from './session.js';
@@ -54,6 +55,8 @@ export interface TodoClient {
     readonly tags: TagsApi;
     /** The change feed (`GET /api/v1/sync`): a full snapshot, then every change since a token. */
     readonly sync: SyncApi;
+    /** Webhook endpoints (`/api/v1/webhooks`): secret shown once, rotation, test events, the delivery log. */
+    readonly webhooks: WebhooksApi;
     readonly meta: MetaApi;
     readonly compatibility: CompatibilityApi;
 
@@ -157,6 +160,7 @@ export function createClient(options: ClientOptions = {}): TodoClient {
         lists: new ListsApi(configuration),
         tags: new TagsApi(configuration),
         sync: new SyncApi(configuration),
+        webhooks: new WebhooksApi(configuration),
         meta: new MetaApi(configuration),
         compatibility: new CompatibilityApi(configuration),
 

@@ -189,6 +189,17 @@ describe('tasks', () => {
     });
 });
 
+describe('webhooks', () => {
+    it('lists none, and refuses an endpoint on a loopback address naming the url', async () => {
+        const session = await client().auth.register({ registerRequest: { email: newEmail(), password: PASSWORD } });
+        const api = client(() => session.accessToken);
+        assert.deepEqual((await api.webhooks.listWebhooks()).items, []);
+        const problem = await failure(api.webhooks.createWebhook({ webhookEndpointCreate: { url: 'https://127.0.0.1/hook' } }), 422);
+        assert.equal(problem.code, 'WEBHOOK_URL_FORBIDDEN');
+        assert.equal(problem.errors?.[0]?.field, 'url');
+    });
+});
+
 describe('sessions (client.login / refresh / logout)', () => {
     /** A client that counts its calls of /auth/refresh, on `clock`. */
     function counting(clock) {

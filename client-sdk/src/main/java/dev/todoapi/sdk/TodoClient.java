@@ -7,6 +7,7 @@ import dev.todoapi.client.api.SyncApi;
 import dev.todoapi.client.api.MetaApi;
 import dev.todoapi.client.api.TagsApi;
 import dev.todoapi.client.api.TasksApi;
+import dev.todoapi.client.api.WebhooksApi;
 import dev.todoapi.client.model.AuthResponse;
 import dev.todoapi.client.model.LoginRequest;
 import dev.todoapi.client.model.RefreshRequest;
@@ -72,6 +73,7 @@ public final class TodoClient {
     private final SyncApi sync;
     private final TagsApi tags;
     private final MetaApi meta;
+    private final WebhooksApi webhooks;
 
     private TodoClient(Builder builder) {
         this.baseUrl = builder.baseUrl;
@@ -102,6 +104,7 @@ public final class TodoClient {
         this.sync = new SyncApi(apiClient);
         this.tags = new TagsApi(apiClient);
         this.meta = new MetaApi(apiClient);
+        this.webhooks = new WebhooksApi(apiClient);
     }
 
     /** @return a builder; {@link Builder#baseUrl(String)} is the one required setting */
@@ -177,6 +180,14 @@ public final class TodoClient {
      */
     public SyncApi sync() {
         return sync;
+    }
+
+    /**
+     * @return the webhook endpoint operations ({@code /api/v1/webhooks}: endpoints, secret rotation, test events, the
+     *     delivery log), authenticated as the signed-in user
+     */
+    public WebhooksApi webhooks() {
+        return webhooks;
     }
 
     /** @return the tag operations ({@code /api/v1/tags}), authenticated as the signed-in user */

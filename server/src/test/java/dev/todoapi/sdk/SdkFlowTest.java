@@ -199,6 +199,24 @@ class SdkFlowTest {
         assertThat(notFound.requestId()).isNotBlank();
     }
 
+    /** Webhook endpoints through the SDK: one made (its secret shown once), listed, and a loopback URL refused. */
+    @Test
+    void webhookEndpointsThroughTheSdk() {
+        TodoClient client = clientBuilder().build();
+        client.register(newEmail(), PASSWORD, "Integrator");
+        assertThat(client.webhooks().listWebhooks().getItems()).isEmpty();
+        TodoApiException loopback = apiError(() -> client.webhooks().createWebhook(
+                new dev.todoapi.client.model.WebhookEndpointCreate().url("http://127.0.0.1:8080/hook")));
+        assertThat(loopback.status()).isEqualTo(422);
+        assertThat(loopback.code()).isEqualTo("WEBHOOK_URL_FORBIDDEN");
+        var created = client.webhooks().createWebhook(new dev.todoapi.client.model.WebhookEndpointCreate()
+                .url("http://127.0.0.2:9/hook").enabled(false));
+        assertThat(created.getSecret()).startsWith("whsec_");
+        assertThat(client.webhooks().listWebhooks().getItems()).extracting(e -> e.getId()).containsExactly(created.getId());
+        client.webhooks().deleteWebhook(created.getId());
+        assertThat(client.webhooks().listWebhooks().getItems()).isEmpty();
+    }
+
     /** A list with subtasks, a drag-and-drop move and the list read in display order, through the SDK. */
     @Test
     void listsSubtasksMovesAndTheDisplayOrder() {
