@@ -71,25 +71,34 @@ public class ChangeFeed {
      */
     public Page after(String userId, Position at, int limit) {
         long committed = changes.committed(userId);
-        Sync.Token token = new Sync.Token(at.seq(), at.kind(), at.id(), at.seq() - 1, Instant.now());
-        List<Entry> entries = new ArrayList<>();
-        entries.addAll(live(userId, LISTS, LISTS.USER_ID, LISTS.ID, LISTS.CHANGE_SEQ, ChangeLog.Kind.LIST, token, limit));
-        entries.addAll(live(userId, TAGS, TAGS.USER_ID, TAGS.ID, TAGS.CHANGE_SEQ, ChangeLog.Kind.TAG, token, limit));
-        entries.addAll(live(userId, TASKS, TASKS.USER_ID, TASKS.ID, TASKS.CHANGE_SEQ, ChangeLog.Kind.TASK, token, limit));
-        Condition after = at.kind() == null
-                ? TOMBSTONES.CHANGE_SEQ.gt(at.seq())
-                : DSL.row(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID).gt(at.seq(), at.kind(), at.id());
-        entries.addAll(db.select(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID, TOMBSTONES.DELETED_AT).from(TOMBSTONES)
-                .where(TOMBSTONES.USER_ID.eq(userId), after)
-                .orderBy(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID)
-                .limit(limit + 1)
-                .fetch(row -> new Entry(row.value1(), row.value2(), row.value3(), row.value4())));
+        List<Entry> entries = walk(userId, new Sync.Token(at.seq(), at.kind(), at.id(), at.seq() - 1, Instant.now()), limit);
         entries.removeIf(e -> e.seq() > committed); // committed after the counter was read: the next read has them
-        entries.sort(FEED_ORDER);
         boolean more = entries.size() > limit;
         List<Entry> page = more ? List.copyOf(entries.subList(0, limit)) : List.copyOf(entries);
         Position next = more ? page.getLast().position() : Position.after(Math.max(committed, at.seq()));
         return new Page(page, more, next);
+    }
+
+    /**
+     * The one walk of the feed, for /sync, the event stream and webhooks: the lists, tags and tasks stamped after the
+     * token's position and the tombstones after it (and above its floor), each at most {@code limit + 1}, merged in
+     * feed order.
+     */
+    List<Entry> walk(String userId, Sync.Token at, int limit) {
+        List<Entry> entries = new ArrayList<>();
+        entries.addAll(live(userId, LISTS, LISTS.USER_ID, LISTS.ID, LISTS.CHANGE_SEQ, ChangeLog.Kind.LIST, at, limit));
+        entries.addAll(live(userId, TAGS, TAGS.USER_ID, TAGS.ID, TAGS.CHANGE_SEQ, ChangeLog.Kind.TAG, at, limit));
+        entries.addAll(live(userId, TASKS, TASKS.USER_ID, TASKS.ID, TASKS.CHANGE_SEQ, ChangeLog.Kind.TASK, at, limit));
+        Condition after = at.kind() == null
+                ? TOMBSTONES.CHANGE_SEQ.gt(at.seq())
+                : DSL.row(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID).gt(at.seq(), at.kind(), at.id());
+        entries.addAll(db.select(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID, TOMBSTONES.DELETED_AT).from(TOMBSTONES)
+                .where(TOMBSTONES.USER_ID.eq(userId), TOMBSTONES.CHANGE_SEQ.gt(at.floor()), after)
+                .orderBy(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID)
+                .limit(limit + 1)
+                .fetch(row -> new Entry(row.value1(), row.value2(), row.value3(), row.value4())));
+        entries.sort(FEED_ORDER);
+        return entries;
     }
 
     /** A sync token for the feed position right after this entry: {@code GET /api/v1/sync?token=} continues there. */

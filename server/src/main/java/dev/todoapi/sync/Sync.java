@@ -1,32 +1,21 @@
 package dev.todoapi.sync;
 
-import static dev.todoapi.db.jooq.Tables.LISTS;
-import static dev.todoapi.db.jooq.Tables.TAGS;
-import static dev.todoapi.db.jooq.Tables.TASKS;
-import static dev.todoapi.db.jooq.Tables.TOMBSTONES;
-
 import dev.todoapi.api.model.StreamChange;
 import dev.todoapi.api.model.SyncChange;
 import dev.todoapi.api.model.SyncPage;
 import dev.todoapi.list.Lists;
+import dev.todoapi.sync.ChangeFeed.Entry;
 import dev.todoapi.tag.Tags;
 import dev.todoapi.task.Tasks;
 import dev.todoapi.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Table;
-import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -38,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The change feed: pages of (change number, kind, id) in that order, merged from the lists, tags and tasks stamped
- * after the token's position and the tombstones after its floor, read in one REPEATABLE READ snapshot together with
- * the user's committed change number and the resources' representations. Why it can't miss a change: ChangeLog.
+ * The change feed: pages of (change number, kind, id) in that order ({@link ChangeFeed#walk}: the lists, tags and tasks
+ * stamped after the token's position and the tombstones after its floor), read in one REPEATABLE READ snapshot together
+ * with the user's committed change number and the resources' representations. Why it can't miss a change: ChangeLog.
  */
 @Service
 public class Sync {
@@ -48,30 +37,19 @@ public class Sync {
     /** Where a run of pages is: after this (change number, kind, id); tombstones above {@code floor}; started then. */
     record Token(long seq, @Nullable String kind, @Nullable UUID id, long floor, Instant issued) {}
 
-    /** One entry of a page, in feed order. */
-    private record Entry(long seq, String kind, UUID id, @Nullable OffsetDateTime deletedAt) {}
-
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** PostgreSQL's order of uuids: bytewise, so unsigned. */
-    private static final Comparator<UUID> UUID_ORDER = (a, b) -> {
-        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
-        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
-    };
-    private static final Comparator<Entry> FEED_ORDER = Comparator.comparingLong(Entry::seq)
-            .thenComparing(Entry::kind).thenComparing(Entry::id, UUID_ORDER);
-
-    private final DSLContext db;
     private final ChangeLog changes;
+    private final ChangeFeed feed;
     private final Lists lists;
     private final Tasks tasks;
     private final Tags tags;
     private final Duration window;
 
-    Sync(DSLContext db, ChangeLog changes, Lists lists, Tasks tasks, Tags tags,
+    Sync(ChangeLog changes, ChangeFeed feed, Lists lists, Tasks tasks, Tags tags,
             @Value("${todo.sync.window:P30D}") Duration window) {
-        this.db = db;
         this.changes = changes;
+        this.feed = feed;
         this.lists = lists;
         this.tasks = tasks;
         this.tags = tags;
@@ -164,12 +142,7 @@ public class Sync {
             throw new ApiException(HttpStatus.GONE, "SYNC_TOKEN_EXPIRED", "This sync token is older than "
                     + window.toDays() + " days, the time deletions are kept; start a full sync without a token.");
         }
-        List<Entry> entries = new ArrayList<>();
-        entries.addAll(live(userId, LISTS, LISTS.USER_ID, LISTS.ID, LISTS.CHANGE_SEQ, ChangeLog.Kind.LIST, at, limit));
-        entries.addAll(live(userId, TAGS, TAGS.USER_ID, TAGS.ID, TAGS.CHANGE_SEQ, ChangeLog.Kind.TAG, at, limit));
-        entries.addAll(live(userId, TASKS, TASKS.USER_ID, TASKS.ID, TASKS.CHANGE_SEQ, ChangeLog.Kind.TASK, at, limit));
-        entries.addAll(tombstones(userId, at, limit));
-        entries.sort(FEED_ORDER);
+        List<Entry> entries = feed.walk(userId, at, limit);
         boolean more = entries.size() > limit;
         List<Entry> page = more ? entries.subList(0, limit) : entries;
         Token next;
@@ -180,42 +153,6 @@ public class Sync {
             next = new Token(committed, null, null, committed, Instant.now());
         }
         return new Run(page, more, encode(next));
-    }
-
-    /** The rows of one kind after the position, in feed order (at most limit + 1), pinned to the user. */
-    private List<Entry> live(String userId, Table<?> table, Field<String> user, Field<UUID> id, Field<Long> seq,
-            ChangeLog.Kind kind, Token at, int limit) {
-        return db.select(seq, id).from(table)
-                .where(user.eq(userId), after(seq, id, kind.wire(), at))
-                .orderBy(seq, id)
-                .limit(limit + 1)
-                .fetch(row -> new Entry(row.value1(), kind.wire(), row.value2(), null));
-    }
-
-    private List<Entry> tombstones(String userId, Token at, int limit) {
-        Condition after = at.kind() == null
-                ? TOMBSTONES.CHANGE_SEQ.gt(at.seq())
-                : DSL.row(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID).gt(at.seq(), at.kind(), at.id());
-        return db.select(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID, TOMBSTONES.DELETED_AT).from(TOMBSTONES)
-                .where(TOMBSTONES.USER_ID.eq(userId), TOMBSTONES.CHANGE_SEQ.gt(at.floor()), after)
-                .orderBy(TOMBSTONES.CHANGE_SEQ, TOMBSTONES.KIND, TOMBSTONES.ID)
-                .limit(limit + 1)
-                .fetch(row -> new Entry(row.value1(), row.value2(), row.value3(), row.value4()));
-    }
-
-    /** (seq, kind, id) > the position, for rows of one kind. */
-    private static Condition after(Field<Long> seq, Field<UUID> id, String kind, Token at) {
-        if (at.kind() == null) {
-            return seq.gt(at.seq());
-        }
-        int order = kind.compareTo(at.kind());
-        if (order > 0) {
-            return seq.ge(at.seq());
-        }
-        if (order < 0) {
-            return seq.gt(at.seq());
-        }
-        return DSL.row(seq, id).gt(at.seq(), at.id());
     }
 
     static String encode(Token token) {
