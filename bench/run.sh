@@ -16,7 +16,7 @@ LUA_DIR=$BENCH_DIR/lua
 SQL_DIR=$BENCH_DIR/sql
 RESULTS_DIR=$BENCH_DIR/results
 
-ALL_SCENARIOS="get list keyset list1000 filter create toggle put delete_create me mix display move sync_full sync_incremental"
+ALL_SCENARIOS="live get list keyset list1000 filter create toggle put delete_create me mix display move sync_full sync_incremental"
 ALL_PGBENCH="by_id first_page keyset list_1000 filtered insert display move sync_page"
 
 # Defaults of the full run; --quick changes them before the other options apply.
@@ -44,6 +44,7 @@ SYNC_INCREMENTAL_LIMIT=1000
 SERVER_ENV=()
 AOT=1
 HOLD=0
+PROFILE_DIR=
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS-@$REPO_DIR/server/jvm.options}
 
 usage() {
@@ -55,7 +56,7 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --warmup S               warm-up seconds before each point (default 10; quick 2)
   --duration S             measured seconds per point (default 30; quick 5)
   --concurrency "1 8 ..."  connections per point (default "1 8 32 128"; quick "1 32")
-  --scenarios "a b ..."    API scenarios (default: all): get list keyset list1000 filter create
+  --scenarios "a b ..."    API scenarios (default: all): live get list keyset list1000 filter create
                            toggle put delete_create me mix display move sync_full sync_incremental
   --pgbench "a b ..."      pgbench scripts (default: all): by_id first_page keyset list_1000 filtered insert
                            display move sync_page
@@ -76,6 +77,9 @@ Usage: bench/run.sh [--quick] [--jar PATH] [options]
   --results-dir DIR        where the report goes (default bench/results; tuning experiments use bench/results/tuning)
   --server-env KEY=VALUE   an extra environment variable for the server (repeatable), e.g.
                            LOGGING_LEVEL_ACCESS=warn or DATABASE_POOL_SIZE=20; listed in the report
+  --profile DIR            profile the server over each measured point with async-profiler (CPU samples, Java and
+                           native frames) and write DIR/<scenario>-c<conns>.html, a flame graph per point (and .collapsed, its stacks); the
+                           library comes from ASYNC_PROFILER_LIB or the tools.profiler:async-profiler jar (Maven)
   --hold                   measure nothing: seed, start the server, write bench/work/hold.env (ports, data file)
                            and keep both running until interrupted (EXPLAIN, statement capture by hand)
   -h, --help               this text
@@ -122,6 +126,7 @@ while (($#)); do
         --results-dir) RESULTS_DIR=$2; shift ;;
         --no-aot) AOT=0 ;;
         --hold) HOLD=1 ;;
+        --profile) PROFILE_DIR=$2; shift ;;
         --server-env) [[ $2 == *=* ]] || die "--server-env takes KEY=VALUE"; SERVER_ENV+=("$2"); shift ;;
         -h | --help) usage; exit 0 ;;
         *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -155,6 +160,23 @@ HAVE_GNUPLOT=1
 command -v gnuplot >/dev/null || { HAVE_GNUPLOT=0; echo "bench: gnuplot is missing, no chart (apt-get install -y gnuplot-nox)" >&2; }
 [[ -f $JAR ]] || die "no server jar at $JAR (build it: ./mvnw -q -DskipTests install, or pass --jar)"
 JAR=$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")
+if [[ -n $PROFILE_DIR ]]; then
+    mkdir -p "$PROFILE_DIR"
+    PROFILE_DIR=$(cd "$PROFILE_DIR" && pwd)
+    JCMD=$(dirname "$JAVA")/jcmd
+    [[ -x $JCMD ]] || die "--profile needs jcmd next to $JAVA"
+    AP_LIB=${ASYNC_PROFILER_LIB:-}
+    if [[ -z $AP_LIB ]]; then
+        AP_VERSION=4.2
+        AP_JAR=$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar
+        [[ -f $AP_JAR ]] || "$REPO_DIR/mvnw" -q -B -ntp -f "$REPO_DIR/pom.xml" dependency:get \
+            -Dartifact="tools.profiler:async-profiler:$AP_VERSION" -Dtransitive=false >/dev/null ||
+            die "could not fetch tools.profiler:async-profiler:$AP_VERSION (set ASYNC_PROFILER_LIB to libasyncProfiler.so)"
+        AP_LIB=${TMPDIR:-/tmp}/bench-async-profiler-$AP_VERSION/linux-x64/libasyncProfiler.so
+        [[ -f $AP_LIB ]] || unzip -q -o "$AP_JAR" 'linux-x64/*' -d "$(dirname "$(dirname "$AP_LIB")")"
+    fi
+    [[ -f $AP_LIB ]] || die "no async-profiler library at $AP_LIB"
+fi
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
 if ((EUID == 0)); then
@@ -568,6 +590,9 @@ if ((HOLD)); then
         echo "DATA=$DATA"
         echo "PGDATA=$PGDATA"
         echo "PG_BIN=$PG_BIN"
+        echo "JWT_SECRET=$JWT_SECRET"
+        echo "DATABASE_URL=$DATABASE_URL"
+        echo "LUA_DIR=$LUA_DIR"
     } >"$WORK/hold.env"
     log "holding: PostgreSQL on 127.0.0.1:$PG_PORT (user todo, database todo), the server at $BASE_URL;"
     log "  access tokens in $DATA; settings in $WORK/hold.env. Ctrl-C (or SIGTERM to $$) stops both."
@@ -637,10 +662,26 @@ print_api() {
         + (if .established_midway then "  open conns \(.established_midway)" else "" end)' <<<"$LAST"
 }
 
+# async-profiler, loaded into the running server (jcmd JVMTI.agent_load): CPU samples over one measured point.
+profiler() { # start | stop FILE
+    local commands=() command
+    if [[ $1 == start ]]; then
+        commands=("start,event=cpu,interval=1ms,cstack=vm")
+    else # the same samples twice: collapsed stacks (one line per stack, for grep and scripts), then the flame graph
+        commands=("dump,collapsed,file=${2%.html}.collapsed" "stop,file=$2,title=$(basename "$2" .html)")
+    fi
+    for command in "${commands[@]}"; do
+        "$JCMD" "$SERVER_PID" JVMTI.agent_load "$AP_LIB" "\"$command\"" >>"$WORK/profiler.log" 2>&1 && ! grep -q "return code: [1-9]" <(tail -1 "$WORK/profiler.log") ||
+            { tail -5 "$WORK/profiler.log" >&2; die "async-profiler ${command%%,*} failed (log: $WORK/profiler.log)"; }
+    done
+}
+
 api_point() { # scenario conns [open]
     local label=$1-c$2
     if ((WARMUP > 0)); then wrk_run "$1" "$2" "$WARMUP" warmup "$label-warmup" "${3:-}"; fi
+    [[ -z $PROFILE_DIR ]] || profiler start
     wrk_run "$1" "$2" "$DURATION" measure "$label" "${3:-}"
+    [[ -z $PROFILE_DIR ]] || profiler stop "$PROFILE_DIR/$label.html"
     print_api
 }
 
@@ -773,7 +814,7 @@ jq -n \
     --argjson users "$USERS" --argjson tasks_per_user "$TASKS_PER_USER" --argjson tasks "$N_TASKS" \
     --argjson tags "$N_TAGS" --argjson task_tags "$N_TASK_TAGS" --argjson completed "$N_COMPLETED" --arg db_size "$DB_SIZE" \
     --argjson seed_ms "$SEED_MS" --argjson ready_empty "$READY_MS_EMPTY" --argjson ready_seeded "$READY_MS_SEEDED" --argjson ready_aot "$READY_MS_AOT" \
-    --arg server_env "${SERVER_ENV[*]}" \
+    --arg server_env "${SERVER_ENV[*]}" --arg profile "$PROFILE_DIR" \
     --arg pool "$(printf '%s\n' "${SERVER_ENV[@]}" | sed -n 's/^DATABASE_POOL_SIZE=//p' | tail -1 | grep . ||
         echo "${DATABASE_POOL_SIZE:-10 (default)}")" --argjson wrk_threads "$WRK_THREADS" \
     --argjson write_check "$WRITE_CHECK" --argjson rss_final "$SERVER_RSS_FINAL_KB" \

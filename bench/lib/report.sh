@@ -27,18 +27,43 @@ def equivalent: {get: "by_id", list: "first_page", keyset: "keyset", list1000: "
 api_table() {
     jq -rs "$JQ_LIB"'
         ([.[] | select(.kind == "pgbench")]) as $db
+        | ([.[] | select(.kind == "api" and .phase == "measure" and .scenario == "live" and (.open_run | not))]) as $live
         | [.[] | select(.kind == "api" and .phase == "measure")][]
         | (.scenario | equivalent) as $eq
         | .conns as $c
         | ([$db[] | select(.script == $eq and .clients == $c) | .tps] | first) as $same
         | ([$db[] | select(.script == $eq) | .tps] | max) as $ceiling
-        | "| \(.scenario)\(if .open_run then " (open connections)" else "" end) | \(.conns) | \(.rps | int) | \(.latency_us.p50 | ms) | \(.latency_us.p95 | ms) "
+        | ([$live[] | select(.conns == $c) | .rps] | first) as $live_rps
+        | "| \(.scenario)\(if .open_run then " (open connections)" else "" end) | \(.conns) | \(.rps | int) "
+          + "| \(if $live_rps and (.open_run | not) then (.rps / $live_rps | pct) else "–" end) "
+          + "| \(.latency_us.p50 | ms) | \(.latency_us.p95 | ms) "
           + "| \(.latency_us.p99 | ms) | \(.latency_us.max | ms) | \(errors) "
-          + "| \(if .requests > 0 then (.server_cpu_s / .requests * 1000 | r(3) | tostring) else "–" end) "
-          + "| \(if .requests > 0 then (.db_cpu_s / .requests * 1000 | r(3) | tostring) else "–" end) "
+          + "| \(if .requests > 0 then (.server_cpu_s / .requests * 1e6 | round | tostring) else "–" end) "
+          + "| \(if .requests > 0 then (.db_cpu_s / .requests * 1e6 | round | tostring) else "–" end) "
           + "| \(.peak_rss_kb / 1024 | round) "
           + "| \(if $same then (.rps / $same | pct) + " of \($same | int)" else "–" end) "
           + "| \(if $ceiling then (.rps / $ceiling | pct) + " of \($ceiling | int)" else "–" end) |"' "$RESULTS"
+}
+
+# Per scenario at 32 connections (or the concurrency nearest it): what one request costs the server and the
+# database, and its throughput against live and against the database's ceiling.
+cost_table() {
+    jq -rs "$JQ_LIB"'
+        ([.[] | select(.kind == "pgbench")]) as $db
+        | [.[] | select(.kind == "api" and .phase == "measure" and (.open_run | not))] as $api
+        | ($api | map(.conns) | unique | min_by(if . >= 32 then . - 32 else (32 - .) * 2 end)) as $c
+        | ([$api[] | select(.scenario == "live" and .conns == $c) | .rps] | first) as $live_rps
+        | ([$api[] | select(.scenario == "live" and .conns == $c) | .server_cpu_s / .requests] | first) as $live_cpu
+        | $api[] | select(.conns == $c)
+        | (.scenario | equivalent) as $eq
+        | ([$db[] | select(.script == $eq) | .tps] | max) as $ceiling
+        | (.server_cpu_s / .requests) as $cpu
+        | "| \(.scenario) | \($c) | \($cpu * 1e6 | round) "
+          + "| \(if $live_cpu then ($cpu / $live_cpu | r(1) | tostring) + "×" else "–" end) "
+          + "| \(.db_cpu_s / .requests * 1e6 | round) | \(.rps | int) "
+          + "| \(if $live_rps then (.rps / $live_rps | pct) else "–" end) "
+          + "| \(if $ceiling then (.rps / $ceiling | pct) + " of \($ceiling | int)" else "–" end) "
+          + "| \(.latency_us.p99 | ms) |"' "$RESULTS"
 }
 
 pgbench_table() {
@@ -56,6 +81,11 @@ m() { jq -r "$1" "$META"; }
     echo "\`$(m .command)\` — server jar \`$(m .jar)\` (sha256 $(m .jar_sha)…, built from \`$(m .jar_commit)\`),"
     echo "bench scripts at \`$(m .bench_commit)\`;"
     echo "$(m .warmup) s warm-up then $(m .duration) s measured per point, in $(m .elapsed) s overall."
+    if [[ -n $(m '.profile // ""') ]]; then
+        echo
+        echo "Profiled: async-profiler sampled the server's CPU over every measured point (flame graphs in"
+        echo "\`$(m .profile)\`), which adds its own small cost to the server's CPU figures."
+    fi
     echo
     echo "## Machine"
     echo
@@ -84,19 +114,33 @@ m() { jq -r "$1" "$META"; }
     echo "- Server: default settings but \`AUTH_RATE_LIMIT_PER_MINUTE=1000000\`$([[ -n $(m .server_env) ]] && echo " and \`$(m .server_env)\`"); \`DATABASE_POOL_SIZE\` $(m .pool)."
     echo "  Requests carry access tokens minted for the seeded users; each picks a random user and random task."
     echo
+    if jq -se 'any(.[]; .kind == "api" and .phase == "measure")' "$RESULTS" >/dev/null; then
+        echo "## Cost per request"
+        echo
+        echo "Each scenario at 32 connections (or the concurrency nearest it): the server's CPU per request, also as a"
+        echo "multiple of \`live\`'s (the HTTP stack and per-request machinery alone), PostgreSQL's CPU per request, and"
+        echo "throughput as a fraction of \`live\`'s and of pgbench's best figure for the same SQL (the database's ceiling)."
+        echo
+        echo "| Scenario | Conns | Server CPU µs / req | × live | DB CPU µs / req | req/s | vs live | vs DB ceiling | p99 ms |"
+        echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+        cost_table
+        echo
+    fi
     echo "## API (wrk)"
     echo
-    echo "Errors are responses other than 2xx plus socket errors (connect/read/write/timeout). CPU-s per 1000"
-    echo "requests: user + system time of the server process (and of PostgreSQL's processes) over the measured"
+    echo "Errors are responses other than 2xx plus socket errors (connect/read/write/timeout). CPU µs per"
+    echo "request: user + system time of the server process (and of PostgreSQL's processes) over the measured"
     echo "window divided by the requests. Peak RSS: the server's \`VmHWM\`, reset before each point."
+    echo "\"vs live\": the scenario's req/s as a fraction of \`live\`'s (GET /health/live: no token, no database) at the"
+    echo "same concurrency."
     echo "\"vs pgbench\": the API's req/s as a fraction of pgbench's tx/s for the same SQL at the same"
     echo "concurrency, and of the best pgbench figure at any concurrency (the database's ceiling)."
     echo
-    echo "| Scenario | Conns | req/s | p50 ms | p95 ms | p99 ms | max ms | Errors | Server CPU-s / 1000 req | DB CPU-s / 1000 req | Peak RSS MB | vs pgbench, same conns | vs DB ceiling |"
-    echo "|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|"
+    echo "| Scenario | Conns | req/s | vs live | p50 ms | p95 ms | p99 ms | max ms | Errors | Server CPU µs / req | DB CPU µs / req | Peak RSS MB | vs pgbench, same conns | vs DB ceiling |"
+    echo "|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|"
     api_table
     echo
-    echo "Scenarios: \`get\` GET /api/v1/tasks/{id}; \`list\` first page of 50; \`keyset\` a page of 50 after a cursor;"
+    echo "Scenarios: \`live\` GET /health/live (no token, no database); \`get\` GET /api/v1/tasks/{id}; \`list\` first page of 50; \`keyset\` a page of 50 after a cursor;"
     echo "\`list1000\` limit=1000; \`filter\` status and priority; \`create\` POST; \`toggle\` PATCH …/complete; \`put\` PUT;"
     echo "\`delete_create\` DELETE of a task the thread created, then POST, alternating; \`me\` GET /api/v1/auth/me;"
     echo "\`mix\` 60 % list, 20 % get, 10 % create, 5 % merge patch, 5 % delete;"
@@ -162,7 +206,7 @@ m() { jq -r "$1" "$META"; }
         echo
         echo "## Chart"
         echo
-        echo "![Throughput and p99 latency against concurrency]($(basename "$OUT_PNG"))"
+        echo "![Throughput, p99 latency and server CPU per request against concurrency]($(basename "$OUT_PNG"))"
     fi
 } >"$OUT_MD"
 
@@ -170,12 +214,13 @@ m() { jq -r "$1" "$META"; }
 if [[ -n $OUT_PNG ]]; then
     DATA_DIR=$(mktemp -d)
     trap 'rm -rf "$DATA_DIR"' EXIT
-    plots_rps=() plots_p99=()
+    plots_rps=() plots_p99=() plots_cpu=()
     for scenario in $(jq -rs '[.[] | select(.kind == "api" and .phase == "measure" and (.open_run | not)) | .scenario] | unique[]' "$RESULTS"); do
         jq -rs --arg s "$scenario" '[.[] | select(.kind == "api" and .phase == "measure" and .scenario == $s and (.open_run | not))] | sort_by(.conns)[]
-            | "\(.conns) \(.rps) \(.latency_us.p99 / 1000)"' "$RESULTS" >"$DATA_DIR/$scenario.dat"
+            | "\(.conns) \(.rps) \(.latency_us.p99 / 1000) \(if .requests > 0 then .server_cpu_s / .requests * 1e6 else "NaN" end)"' "$RESULTS" >"$DATA_DIR/$scenario.dat"
         plots_rps+=("'$DATA_DIR/$scenario.dat' using 1:2 with linespoints lw 2 pt 7 title '$scenario'")
         plots_p99+=("'$DATA_DIR/$scenario.dat' using 1:3 with linespoints lw 2 pt 7 title '$scenario'")
+        plots_cpu+=("'$DATA_DIR/$scenario.dat' using 1:4 with linespoints lw 2 pt 7 title '$scenario'")
     done
     jq -rs '.[] | select(.kind == "api" and .phase == "measure" and .open_run) | "\(.conns) \(.rps) \(.latency_us.p99 / 1000) \(.scenario)"' \
         "$RESULTS" >"$DATA_DIR/open.dat"
@@ -188,9 +233,9 @@ if [[ -n $OUT_PNG ]]; then
     xtics=$(jq -rs '[.[] | select(.kind == "api" and .phase == "measure") | .conns] | unique | map(tostring) | join(", ")' "$RESULTS")
     xrange=$(jq -rs '[.[] | select(.kind == "api" and .phase == "measure") | .conns] | "\(min / 1.4):\(max * 1.4)"' "$RESULTS")
     gnuplot 2>&1 <<EOF | { grep -v 'empty x range' >&2 || true; }
-set terminal pngcairo size 1200,1100 font "sans,11" noenhanced
+set terminal pngcairo size 1200,1600 font "sans,11" noenhanced
 set output '$OUT_PNG'
-set multiplot layout 2,1 title "Todo API: throughput and p99 latency against concurrency ($(m .date)$([[ $(m .quick) == 1 ]] && echo ', quick'))"
+set multiplot layout 3,1 title "Todo API: throughput, p99 latency and server CPU per request against concurrency ($(m .date)$([[ $(m .quick) == 1 ]] && echo ', quick'))"
 set logscale x 2
 set xtics ($xtics)
 set xrange [$xrange]
@@ -205,6 +250,8 @@ set ylabel "p99 latency (ms)"
 set logscale y 10
 set yrange [*:*]
 plot $(join "${plots_p99[@]}")
+set ylabel "server CPU µs per request"
+plot $(join "${plots_cpu[@]}")
 unset multiplot
 EOF
 fi

@@ -49,7 +49,6 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
-import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.firewall.HttpFirewall;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
@@ -132,7 +131,7 @@ public class SecurityConfiguration {
             provider.setJwtAuthenticationConverter(jwt -> externalUsers.authenticate(jwt, external.issuer()));
             managers.put(external.issuer(), provider::authenticate);
         }
-        return new JwtIssuerAuthenticationManagerResolver(managers::get);
+        return new KnownTokenIssuers(managers, VERIFIED_TOKENS, java.time.Duration.ofHours(1));
     }
 
     private static JwtDecoder externalDecoder(AuthProperties.ExternalIssuer external) {
