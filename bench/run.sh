@@ -666,7 +666,7 @@ print_api() {
 profiler() { # start | stop FILE
     local commands=() command
     if [[ $1 == start ]]; then
-        commands=("start,event=cpu,interval=1ms,cstack=vm")
+        commands=("start,event=cpu,interval=1ms")
     else # the same samples twice: collapsed stacks (one line per stack, for grep and scripts), then the flame graph
         commands=("dump,collapsed,file=${2%.html}.collapsed" "stop,file=$2,title=$(basename "$2" .html)")
     fi

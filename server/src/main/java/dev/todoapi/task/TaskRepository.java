@@ -78,6 +78,14 @@ class TaskRepository {
 
     private static final String SUBTASKS = "subtask_count";
     private static final String OPEN_SUBTASKS = "open_subtask_count";
+
+    /**
+     * Where the selects of tasks put their extra fields, after the task's own columns: the tags (or tag ids), the
+     * subtask count and the open subtask count. Read by position: by name, each value cost a field lookup.
+     */
+    private static final int TAGS_AT = TASKS.fields().length;
+    private static final int SUBTASKS_AT = TAGS_AT + 1;
+    private static final int OPEN_SUBTASKS_AT = TAGS_AT + 2;
     private static final Field<String> USER_PARAM = DSL.param("user_id", String.class);
 
     /** The fields a create sets and an update writes (besides the keys, version and timestamps). */
@@ -399,7 +407,7 @@ class TaskRepository {
                         .orderBy(TASKS.SORT_PATH)
                         .limit(limit + 1))
                 .fetch(row -> new TaskView(row.into(TASKS), row.get(tags), null,
-                        row.get(SUBTASKS, Integer.class), row.get(OPEN_SUBTASKS, Integer.class)));
+                        (Integer) row.get(SUBTASKS_AT), (Integer) row.get(OPEN_SUBTASKS_AT)));
     }
 
     /** The parent of a task (null for a top-level one). */
@@ -464,7 +472,7 @@ class TaskRepository {
     private List<TaskView> withTagsByIds(String userId, List<Record> rows) {
         Set<UUID> ids = new LinkedHashSet<>();
         for (Record row : rows) {
-            UUID[] tagIds = row.get(TAG_IDS, UUID[].class);
+            UUID[] tagIds = (UUID[]) row.get(TAGS_AT);
             if (tagIds != null) {
                 ids.addAll(List.of(tagIds));
             }
@@ -478,7 +486,7 @@ class TaskRepository {
         }
         List<TaskView> views = new ArrayList<>(rows.size());
         for (Record row : rows) {
-            UUID[] tagIds = row.get(TAG_IDS, UUID[].class);
+            UUID[] tagIds = (UUID[]) row.get(TAGS_AT);
             List<TagsRecord> taskTags = new ArrayList<>(tagIds == null ? 0 : tagIds.length);
             if (tagIds != null) {
                 for (UUID id : tagIds) {
@@ -489,15 +497,15 @@ class TaskRepository {
                 }
                 taskTags.sort(TagNames.ORDER);
             }
-            views.add(new TaskView(row.into(TASKS), taskTags, null, row.get(SUBTASKS, Integer.class),
-                    row.get(OPEN_SUBTASKS, Integer.class)));
+            views.add(new TaskView(row.into(TASKS), taskTags, null, (Integer) row.get(SUBTASKS_AT),
+                    (Integer) row.get(OPEN_SUBTASKS_AT)));
         }
         return views;
     }
 
     private static TaskView toView(Record row) {
-        return new TaskView(row.into(TASKS), row.get(TAGS_OF_TASK), null, row.get(SUBTASKS, Integer.class),
-                row.get(OPEN_SUBTASKS, Integer.class));
+        return new TaskView(row.into(TASKS), row.get(TAGS_OF_TASK), null, (Integer) row.get(SUBTASKS_AT),
+                (Integer) row.get(OPEN_SUBTASKS_AT));
     }
 
     private static List<Condition> filters(String userId, TaskQuery query) {
