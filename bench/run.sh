@@ -256,6 +256,7 @@ echo "  load average at start: $LOAD_START on $(nproc) CPUs"
 # ------------------------------------------------------------------------------------------ PostgreSQL
 PG_PORT=$(free_port "$PG_PORT")
 SERVER_PORT=$(free_port "$SERVER_PORT")
+MANAGEMENT_PORT=$(free_port $((SERVER_PORT + 1000)))
 log "initdb ($("$PG_BIN/postgres" --version)) in $PGDATA, port $PG_PORT"
 mkdir -p "$PGDATA"
 chmod 700 "$PGDATA"
@@ -295,7 +296,7 @@ BASE_URL="http://127.0.0.1:$SERVER_PORT"
 # Starts the jar and waits for GET /health to answer 200; sets SERVER_PID and READY_MS.
 start_server() {
     local server_env=(PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 TZ=UTC
-        PORT="$SERVER_PORT" DATABASE_URL="$DATABASE_URL" JWT_SECRET="$JWT_SECRET"
+        PORT="$SERVER_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" DATABASE_URL="$DATABASE_URL" JWT_SECRET="$JWT_SECRET"
         AUTH_RATE_LIMIT_PER_MINUTE=1000000 TODO_DATA_DIR="$WORK/server-data")
     [[ -n ${DATABASE_POOL_SIZE:-} ]] && server_env+=(DATABASE_POOL_SIZE="$DATABASE_POOL_SIZE")
     server_env+=("${SERVER_ENV[@]}")

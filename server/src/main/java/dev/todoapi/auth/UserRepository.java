@@ -7,7 +7,9 @@ import dev.todoapi.db.jooq.tables.records.UsersRecord;
 import java.time.OffsetDateTime;
 import java.util.Locale;
 import java.util.Optional;
+import dev.todoapi.database.RenderedSql;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Repository;
 
@@ -15,13 +17,16 @@ import org.springframework.stereotype.Repository;
 public class UserRepository {
 
     private final DSLContext db;
+    /** Rendered once: building and rendering the query was a fifth of what /auth/me cost (2026-12-03-tuning.md). */
+    private final RenderedSql.Prepared byId;
 
-    UserRepository(DSLContext db) {
+    UserRepository(DSLContext db, RenderedSql rendered) {
         this.db = db;
+        this.byId = rendered.prepare(db.selectFrom(USERS).where(USERS.ID.eq(DSL.param("id", String.class))), 1);
     }
 
     public Optional<UsersRecord> findById(String id) {
-        return db.selectFrom(USERS).where(USERS.ID.eq(id)).fetchOptional();
+        return byId.bind(id).fetchOptional(row -> row.into(USERS));
     }
 
     /**

@@ -14,11 +14,20 @@ final class TaskRepresentation {
 
     private TaskRepresentation() {}
 
+    /** The contract's priorities by their value: the generated fromValue compares with each in turn (2 % of a long list). */
+    private static final java.util.Map<String, Priority> PRIORITIES = java.util.Arrays.stream(Priority.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Priority::getValue, p -> p));
+
+    private static Priority priority(String value) {
+        Priority priority = PRIORITIES.get(value);
+        return priority != null ? priority : Priority.fromValue(value); // which throws for a value the contract lacks
+    }
+
     static Task of(TaskView view) {
         TasksRecord row = view.task();
         Task task = new Task(row.getId(), row.getUserId(), row.getListId(), row.getPosition(), view.subtaskCount(),
                 view.openSubtaskCount(),
-                row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()), tagRefs(view),
+                row.getTitle(), row.getCompleted(), priority(row.getPriority()), tagRefs(view),
                 row.getVersion(), row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
@@ -35,7 +44,7 @@ final class TaskRepresentation {
     private static TaskOccurrence occurrence(TaskView view) {
         TasksRecord row = view.task();
         TaskOccurrence task = new TaskOccurrence(row.getId(), row.getUserId(), row.getListId(), row.getPosition(),
-                view.subtaskCount(), view.openSubtaskCount(), row.getTitle(), row.getCompleted(), Priority.fromValue(row.getPriority()),
+                view.subtaskCount(), view.openSubtaskCount(), row.getTitle(), row.getCompleted(), priority(row.getPriority()),
                 tagRefs(view), row.getVersion(), row.getCreatedAt(), row.getUpdatedAt());
         task.setParentId(row.getParentId());
         task.setDescription(row.getDescription());
